@@ -1,0 +1,173 @@
+"""The ``portal`` command: database, demo data, staff and members."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from portal import audit, migrations
+from portal.db import database
+from portal.members import importer
+from portal.models import Member, StaffUser
+from portal.models.people import STAFF_ROLES
+
+
+def _create_app():
+    from portal import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main():
+    """Run and manage the Ambassador Portal."""
+
+
+@click.group("db")
+def db_group():
+    """Create and upgrade the database."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade():
+    """Apply every pending migration (safe to run again)."""
+    ran = migrations.upgrade(database, on_apply=lambda n: click.echo(f"applied {n}"))
+    if not ran:
+        click.echo("database is up to date")
+
+
+@click.group("staff")
+def staff_group():
+    """Manage staff users."""
+
+
+@staff_group.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(STAFF_ROLES), default="staff")
+@click.option("--name", default="")
+@click.option("--clinician", is_flag=True, help="Clinicians are never eligible.")
+@with_appcontext
+def staff_add(email, role, name, clinician):
+    """Add a staff user (or change the role of an existing one)."""
+    try:
+        email = importer.normalise_email(email)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="EMAIL") from exc
+    user, created = StaffUser.get_or_create(
+        email=email, defaults={"role": role, "name": name, "is_clinician": clinician}
+    )
+    if not created and user.role != role:
+        user.role = role
+        user.session_version += 1
+        user.save()
+    audit.record(
+        "cli",
+        "staff.added" if created else "staff.role_changed",
+        f"staff:{user.id}",
+        {"role": role},
+    )
+    click.echo(f"staff user {user.id} {'added' if created else 'updated'} as {role}")
+
+
+@click.group("members")
+def members_group():
+    """Manage members."""
+
+
+@members_group.command("add")
+@click.argument("email")
+@click.option("--first-name", required=True)
+@click.option("--last-name", default="")
+@click.option("--phone", default="")
+@click.option("--language", type=click.Choice(["en", "es"]), default="en")
+@click.option("--external-id", default="")
+@with_appcontext
+def members_add(email, first_name, last_name, phone, language, external_id):
+    """Add one member."""
+    row = {
+        "email": email,
+        "first_name": first_name,
+        "last_name": last_name,
+        "phone": phone,
+        "preferred_language": language,
+        "external_id": external_id,
+    }
+    report = importer.read(_as_csv(row))
+    if not report.ok:
+        for error in report.errors:
+            click.echo(f"error: {error.column} {error.message}", err=True)
+        sys.exit(1)
+    importer.apply(report)
+    member = Member.get(Member.email == report.rows[0]["email"])
+    click.echo(f"member {member.id} saved")
+
+
+def _as_csv(row):
+    header = ",".join(row)
+    values = ",".join('"' + str(v).replace('"', '""') + '"' for v in row.values())
+    return f"{header}\n{values}\n"
+
+
+@members_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row and write nothing.")
+@with_appcontext
+def members_import(path, dry_run):
+    """Import members from a CSV file: all rows, or none if any row is bad."""
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    report = importer.read(text)
+    if not report.ok:
+        click.echo(f"{len(report.errors)} problem(s); nothing was imported:", err=True)
+        for error in report.errors:
+            click.echo(f"  {error}", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo(f"{len(report.rows)} row(s) are ready to import")
+        return
+    with click.progressbar(length=len(report.rows), label="importing") as bar:
+        importer.apply(report, progress=bar.update)
+    audit.record(
+        "cli",
+        "members.imported",
+        "",
+        {"created": report.created, "updated": report.updated},
+    )
+    click.echo(f"imported: {report.created} new, {report.updated} updated")
+
+
+@click.command("demo")
+@click.option("--seed", default=7, show_default=True)
+@with_appcontext
+def demo_command(seed):
+    """Load the demo practice (does nothing if it is already there)."""
+    from portal import demo
+
+    migrations.upgrade(database)
+    if demo.is_loaded():
+        click.echo("demo data is already loaded")
+        return
+    demo.load(seed=seed, echo=click.echo)
+
+
+@click.group("audit")
+def audit_group():
+    """Check the audit log."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify():
+    """Verify the hash chain; exit 1 naming the first bad event."""
+    count, bad, reason = audit.verify()
+    if bad is not None:
+        click.echo(
+            f"audit event {bad.id} {reason}; {count} event(s) before it are intact"
+        )
+        sys.exit(1)
+    click.echo(f"audit log intact: {count} event(s) verified")
+
+
+for _command in (db_group, staff_group, members_group, demo_command, audit_group):
+    main.add_command(_command)

@@ -1,0 +1,85 @@
+"""Values every template can use: the practice, the language, the menu."""
+
+from flask import current_app, url_for
+from flask_babel import get_locale, gettext
+from flask_login import current_user
+
+from portal.practice import get_settings
+
+# (endpoint, label, who sees it): "member", or the staff permission needed.
+NAV = [
+    ("members.dashboard", "My referral link", "member"),
+    ("members.invitations", "Invite family and friends", "member"),
+    ("staff.signups", "Sign-ups", "signups"),
+    ("recognition.queue", "Approvals", "approve"),
+    ("prompts.overview", "Prompts", "signups"),
+    ("reports.monthly", "Reports", "reports"),
+    ("staff.settings", "Settings", "settings"),
+    ("compliance.overview", "Compliance", "compliance"),
+    ("accounts.staff_list", "Staff", "admin"),
+    ("accounts.logout_page", "Sign out", "any"),
+]
+
+
+def nav_items():
+    """Return the menu entries the signed-in person may open, in order."""
+    items = []
+    for endpoint, label, audience in NAV:
+        if endpoint not in current_app.view_functions:
+            continue
+        if not _may_see(audience):
+            continue
+        items.append({"url": url_for(endpoint), "label": gettext(label)})
+    return items
+
+
+def _may_see(audience):
+    if audience == "any":
+        return True
+    if audience == "member":
+        return getattr(current_user, "is_member", False)
+    can = getattr(current_user, "can", None)
+    return bool(can and can(audience))
+
+
+ERROR_TITLES = {
+    400: "That request could not be understood",
+    403: "You do not have access to this page",
+    404: "We could not find that page",
+    405: "That action is not allowed here",
+    413: "That file is too large",
+    429: "Too many requests",
+    500: "Something went wrong on our side",
+}
+ERROR_MESSAGES = {
+    400: "Please go back, check what you entered and try again.",
+    403: "If you think you should, sign in with the right account or ask the practice.",
+    404: "The address may be mistyped, or the page may have moved.",
+    405: "Please go back and use the buttons on the page.",
+    413: "Please choose a smaller file and try again.",
+    429: "Please wait a minute and try again.",
+    500: "We have been told about it. Please try again in a few minutes.",
+}
+
+
+def error_title(status, name):
+    title = ERROR_TITLES.get(status)
+    return gettext(title) if title else name
+
+
+def error_message(status, description):
+    message = ERROR_MESSAGES.get(status)
+    return gettext(message) if message else description
+
+
+def init_app(app):
+    @app.context_processor
+    def _inject():
+        return {"practice": get_settings()}
+
+    app.jinja_env.globals.update(
+        current_locale=lambda: str(get_locale() or "en"),
+        nav_items=nav_items,
+        error_title=error_title,
+        error_message=error_message,
+    )
