@@ -61,8 +61,36 @@ def _apply_defaults(app, overrides):
 
 
 def _register_blueprints(app):
-    from portal import main
+    from portal import (
+        accounts,
+        api,
+        attribution,
+        compliance,
+        main,
+        members,
+        prompts,
+        recognition,
+        referrals,
+        reports,
+        setup,
+        staff,
+    )
     from portal.accounts import users  # noqa: F401  (registers the user loader)
 
-    app.register_blueprint(main.bp)
+    for area in (
+        main,
+        accounts,
+        referrals,
+        members,
+        prompts,
+        recognition,
+        staff,
+        attribution,
+        reports,
+        compliance,
+        setup,
+        api,
+    ):
+        app.register_blueprint(area.bp)
+    csrf.exempt(api.bp)  # API calls carry a key, never a session cookie
     main.init_app(app)

@@ -7,6 +7,7 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from portal import audit, migrations
+from portal.api import keys as api_keys
 from portal.db import database
 from portal.members import importer
 from portal.models import Member, StaffUser
@@ -151,6 +152,40 @@ def demo_command(seed):
     demo.load(seed=seed, echo=click.echo)
 
 
+@click.group("apikeys")
+def apikeys_group():
+    """Create and revoke API keys."""
+
+
+@apikeys_group.command("create")
+@click.option("--name", required=True, help="Who uses it, e.g. the EHR bridge.")
+@click.option("--scope", type=click.Choice(api_keys.SCOPES), required=True)
+@click.option("--signed", is_flag=True, help="Also require HMAC-signed requests.")
+@with_appcontext
+def apikeys_create(name, scope, signed):
+    """Create a key and print it once; only its hash is stored."""
+    key, row = api_keys.create(name, scope, signed=signed)
+    audit.record("cli", "apikey.created", f"apikey:{row.id}", {"scope": scope})
+    click.echo(
+        f"API key {row.prefix} ({scope}) created. Copy it now; it is not shown again:"
+    )
+    click.echo(key)
+    if signed:
+        click.echo(f"signing secret: {row.signing_secret}")
+
+
+@apikeys_group.command("revoke")
+@click.argument("prefix")
+@with_appcontext
+def apikeys_revoke(prefix):
+    """Revoke the key whose prefix is shown after ap_."""
+    if not api_keys.revoke(prefix):
+        click.echo(f"no active key with prefix {prefix}", err=True)
+        sys.exit(1)
+    audit.record("cli", "apikey.revoked", f"apikey:{prefix}")
+    click.echo(f"API key {prefix} revoked")
+
+
 @click.group("audit")
 def audit_group():
     """Check the audit log."""
@@ -169,5 +204,12 @@ def audit_verify():
     click.echo(f"audit log intact: {count} event(s) verified")
 
 
-for _command in (db_group, staff_group, members_group, demo_command, audit_group):
+for _command in (
+    db_group,
+    staff_group,
+    members_group,
+    demo_command,
+    apikeys_group,
+    audit_group,
+):
     main.add_command(_command)

@@ -1,0 +1,16 @@
+from flask import jsonify
+
+from portal.api import bp
+from portal.api.keys import ApiError
+from portal.api.schema import document
+from portal.web import error_response
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc):
+    return error_response(exc.status, exc.code, exc.message, exc.details)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document("Ambassador Portal API", "1.0.0"))

@@ -1,0 +1,7 @@
+"""Attribution events, the pull feed and webhook delivery."""
+
+from flask import Blueprint
+
+bp = Blueprint("attribution", __name__)
+
+from portal.attribution import views  # noqa: E402,F401

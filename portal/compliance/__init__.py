@@ -1,0 +1,7 @@
+"""Policy versions, the audit log and the counsel program document."""
+
+from flask import Blueprint
+
+bp = Blueprint("compliance", __name__, url_prefix="/compliance")
+
+from portal.compliance import views  # noqa: E402,F401

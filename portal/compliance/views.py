@@ -1,0 +1,3 @@
+"""Views of the compliance area."""
+
+from portal.compliance import bp  # noqa: F401

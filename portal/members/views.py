@@ -1,0 +1,3 @@
+"""Views of the members area."""
+
+from portal.members import bp  # noqa: F401

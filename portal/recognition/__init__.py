@@ -1,0 +1,7 @@
+"""The recognition policy, the catalog, approvals and the value ledger."""
+
+from flask import Blueprint
+
+bp = Blueprint("recognition", __name__, url_prefix="/staff/recognition")
+
+from portal.recognition import views  # noqa: E402,F401

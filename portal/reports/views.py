@@ -1,0 +1,3 @@
+"""Views of the reports area."""
+
+from portal.reports import bp  # noqa: F401
