@@ -9,6 +9,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from portal import audit, migrations
 from portal.api import keys as api_keys
 from portal.db import database
+from portal.mail import commands as mail_commands
 from portal.members import importer
 from portal.models import Member, StaffUser
 from portal.models.people import STAFF_ROLES
@@ -211,5 +212,6 @@ for _command in (
     demo_command,
     apikeys_group,
     audit_group,
+    mail_commands.mail_group,
 ):
     main.add_command(_command)

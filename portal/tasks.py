@@ -38,3 +38,7 @@ def app_context():
 
         _worker_app = create_app()
     return _worker_app.app_context()
+
+
+# The worker imports only this module, so it must import every area's tasks.
+from portal.mail import tasks as _mail_tasks  # noqa: E402,F401

@@ -63,8 +63,8 @@ def external_url(endpoint, **values):
     base = current_app.config["PUBLIC_BASE_URL"]
     if has_request_context():
         return base + url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return base + url_for(endpoint, **values)
+    # Not test_request_context(): its teardown would close the database.
+    return base + current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def wants_json():

@@ -1,7 +1,7 @@
-"""Sign-in by emailed link, sign-out, and staff account pages."""
+"""Sign-in by emailed link, sign-out, staff account pages, and email pages."""
 
 from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from portal.accounts import views  # noqa: E402,F401
+from portal.accounts import mail_views, views  # noqa: E402,F401
