@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from flask import g
 
 from portal import create_app
 from portal.db import database, open_database
@@ -54,7 +55,17 @@ def make_app(tmp_path, url, **overrides):
         "RATELIMIT_ENABLED": False,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+
+    @app.teardown_request
+    def _forget_request_state(exc):
+        # Tests hold one app context, which Flask reuses for every request made
+        # inside it, so g (the signed-in user, the practice row) would leak from
+        # one request into the next; in production each request gets its own.
+        for key in list(g):
+            g.pop(key)
+
+    return app
 
 
 @pytest.fixture

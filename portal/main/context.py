@@ -9,14 +9,17 @@ from portal.practice import get_settings
 # (endpoint, label, who sees it): "member", or the staff permission needed.
 NAV = [
     ("members.dashboard", "My referral link", "member"),
-    ("members.invitations", "Invite family and friends", "member"),
+    ("invitations.mine", "Invite family and friends", "member"),
     ("staff.signups", "Sign-ups", "signups"),
     ("recognition.queue", "Approvals", "approve"),
     ("prompts.overview", "Prompts", "signups"),
     ("reports.monthly", "Reports", "reports"),
+    ("invitations.staff_overview", "Invitations", "reports"),
+    ("invitations.plans", "Membership", "settings"),
     ("staff.settings", "Settings", "settings"),
     ("compliance.overview", "Compliance", "compliance"),
     ("accounts.staff_list", "Staff", "admin"),
+    ("accounts.outbox", "Email outbox", "mail"),
     ("accounts.logout_page", "Sign out", "any"),
 ]
 

@@ -5,9 +5,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
+from portal.contacts import normalise_email, normalise_phone
 from portal.db import database
 from portal.models import Member, MembershipPlan
 from portal.models.people import MEMBERSHIP_STATUSES, PAYER_CATEGORIES
@@ -52,25 +50,6 @@ class ImportReport:
     @property
     def ok(self):
         return not self.errors
-
-
-def normalise_email(raw):
-    """Return the normalised address, or raise ValueError with a reason."""
-    try:
-        return validate_email(raw, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise ValueError(str(exc)) from exc
-
-
-def normalise_phone(raw, region="US"):
-    """Return the number in E.164, or raise ValueError with a reason."""
-    try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError("is not a phone number") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError("is not a valid phone number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def read(text, mapping=None):

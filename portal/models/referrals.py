@@ -110,6 +110,8 @@ class SignUp(BaseModel):
     status_changed_at = DateTimeField(default=utcnow)
     member = ForeignKeyField(Member, null=True, backref="signup_origin")
     became_patient_at = DateTimeField(null=True)
+    # Set once a referred member stays active past the plan's cancellation window.
+    retained_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow, index=True)
 
     class Meta:
