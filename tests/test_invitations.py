@@ -285,6 +285,10 @@ def test_referral_counts_only_after_the_cancellation_window(client, program):
         assert service.retention_sweep(today + timedelta(days=30)) == 1
         assert service.retention_sweep(today + timedelta(days=31)) == 0
     assert retained == [signup.id] and SignUp.get().retained_at is not None
+    sign_in(client, f"m:{inviter.id}")
+    mine = client.get("/me/invitations").get_data(as_text=True)
+    assert "Joined and stayed" in mine
+    assert "1 sent, 1 joined, 1 stayed past the trial period." in mine
 
 
 def test_cancelled_member_never_counts(client, program):

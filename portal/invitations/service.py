@@ -253,14 +253,17 @@ def invitations_of(member):
     )
 
 
-def joined_name(invitation):
-    """Return who joined, only when they agreed the inviter may know."""
+def outcome(invitation):
+    """Return (who joined, if they agreed the inviter may know; counted or not)."""
     signup = (
-        SignUp.select(SignUp.first_name, SignUp.share_name_with_inviter)
+        SignUp.select(
+            SignUp.first_name, SignUp.share_name_with_inviter, SignUp.retained_at
+        )
         .where(SignUp.invitation == invitation)
         .order_by(SignUp.id)
         .first()
     )
-    if signup and signup.share_name_with_inviter:
-        return signup.first_name
-    return None
+    if signup is None:
+        return None, False
+    name = signup.first_name if signup.share_name_with_inviter else None
+    return name, signup.retained_at is not None

@@ -43,7 +43,7 @@ def mine():
         "errors": errors,
         "values": values,
         "invitations": [
-            (inv, service.joined_name(inv)) for inv in service.invitations_of(member)
+            (inv, *service.outcome(inv)) for inv in service.invitations_of(member)
         ],
         "open": service.program_open() and service.inviter_active(member),
         "personal_url": external_url(
