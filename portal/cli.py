@@ -9,10 +9,12 @@ from flask.cli import FlaskGroup, with_appcontext
 from portal import audit, migrations
 from portal.api import keys as api_keys
 from portal.db import database
+from portal.landing import commands as landing_commands
 from portal.mail import commands as mail_commands
 from portal.members import importer
 from portal.models import Member, StaffUser
 from portal.models.people import STAFF_ROLES
+from portal.referrals import commands as links_commands
 
 
 def _create_app():
@@ -212,6 +214,8 @@ for _command in (
     demo_command,
     apikeys_group,
     audit_group,
+    links_commands.links_group,
+    landing_commands.landing_group,
     mail_commands.mail_group,
 ):
     main.add_command(_command)

@@ -1,3 +1,4 @@
 """Views of the staff area."""
 
 from portal.staff import bp  # noqa: F401
+from portal.staff import signups as _signups  # noqa: F401
