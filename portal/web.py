@@ -112,9 +112,15 @@ def _render_error(status, name, description):
     if wants_json():
         code = name.lower().replace(" ", "_")
         return error_response(status, code, description or name)
-    page = render_template(
-        "errors/error.html", status=status, name=name, description=description
-    )
+    try:
+        page = render_template(
+            "errors/error.html", status=status, name=name, description=description
+        )
+    except Exception:
+        # The layout itself needs the database; if that is what failed, answer
+        # with a bare page rather than a second error.
+        log.exception("error page could not render request_id=%s", g.request_id)
+        page = f"<!doctype html><title>{status}</title><h1>{status} {name}</h1>"
     return page, status
 
 

@@ -10,10 +10,12 @@ from flask import (
     request,
     send_from_directory,
 )
+from flask_login import current_user
 
 from portal.db import database
 from portal.i18n import LANGUAGE_COOKIE, LANGUAGES
 from portal.main import bp
+from portal.models import Member
 from portal.practice import get_settings
 from portal.web import safe_next
 
@@ -37,6 +39,11 @@ def set_language():
     language = request.form.get("language", "en")
     if language not in LANGUAGES:
         language = "en"
+    if getattr(current_user, "is_member", False):
+        member = current_user.member
+        Member.update(preferred_language=language).where(
+            Member.id == member.id
+        ).execute()
     response = make_response(redirect(safe_next(request.form.get("next"))))
     response.set_cookie(
         LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="Lax", httponly=True
