@@ -6,6 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PORTAL_URL := http://$(HOST):$(PORT)
 
+AXE_VERSION := 4.11.0
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+
 .PHONY: run test install install-dev system-deps lint format worker bench clean
 
 $(BIN)/activate:
@@ -53,6 +56,12 @@ system-deps:
 	    chromium zbar-tools fonts-dejavu-core >/dev/null; \
 	else echo "chromium or zbar-tools missing: browser tests will be skipped"; fi
 
+## axe: the axe-core accessibility engine, loaded only by the browser tests
+$(AXE):
+	@if command -v npm >/dev/null; then \
+	  npm install --no-audit --no-fund --silent --prefix .cache/axe axe-core@$(AXE_VERSION); \
+	else echo "npm missing: accessibility checks will be skipped"; fi
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -62,7 +71,7 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 ## test: install what the tests need and run the whole suite
-test: install-dev system-deps lint
+test: install-dev system-deps $(AXE) lint
 	$(BIN)/pytest
 
 clean:

@@ -23,7 +23,11 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+ROOT = Path(__file__).resolve().parent.parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+LAYOUT_CHECK = (Path(__file__).parent / "layout_check.js").read_text()
 
 
 def pytest_collection_modifyitems(items):
@@ -102,3 +106,42 @@ def page(browser):
 def save_screenshot(page, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def axe_page(browser):
+    """A phone-sized page whose context lets the test inject axe-core.
+
+    axe is loaded only here, in tests, and the portal's own CSP stays on for
+    every other page; bypassing it is what lets the engine's script run.
+    """
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing; make test installs axe-core with npm")
+        pytest.skip("axe-core is not installed; run make test")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 800}, bypass_csp=True
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page):
+    """Run axe-core on the page; return its serious and critical violations."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(node["target"][0] for node in v["nodes"][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def layout_problems(page):
+    """Name what breaks a 360-pixel screen: sideways scrolling, small targets."""
+    return page.evaluate(LAYOUT_CHECK)
