@@ -137,7 +137,9 @@ def test_an_erased_member_gets_no_alert_either():
 
 def test_every_reason_code_has_plain_words():
     assert set(rules.PLAIN_WORDS) == set(rules.REASONS) | {"promoter"}
-    assert all(text.endswith(".") for text in rules.PLAIN_WORDS.values())
+    assert not set(rules.NOTES) & set(rules.PLAIN_WORDS)
+    words = {**rules.PLAIN_WORDS, **rules.NOTES}.values()
+    assert all(text.endswith(".") for text in words)
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@ from flask import jsonify
 
 from portal.api import bp
 from portal.api import signups as _signups  # noqa: F401
+from portal.api import visits as _visits  # noqa: F401
 from portal.api.keys import ApiError
 from portal.api.schema import document
 from portal.web import error_response

@@ -38,6 +38,15 @@ REASONS = {
     "cooldown": "The member was prompted within the cooldown period.",
     "lifetime_limit": "The member reached the lifetime limit of prompts.",
 }
+# Notes kept with a decision beside its reason codes.
+LATER_SIGNAL = "later_signal"
+AT_SEND = "checked_at_send"
+ON_SURVEY_PAGE = "shown_on_survey_page"
+NOTES = {
+    LATER_SIGNAL: "A later signal called off the prompt before it went out.",
+    AT_SEND: "Checked again when it was due to go out.",
+    ON_SURVEY_PAGE: "Shown at once on the survey page.",
+}
 PLAIN_WORDS = {PROMPTED: "Promoter score: prompt sent or scheduled.", **REASONS}
 FLAGS = ("deceased", "minor", "adverse_event", "open_complaint")
 
