@@ -41,4 +41,5 @@ def app_context():
 
 
 # The worker imports only this module, so it must import every area's tasks.
+from portal.accounts import tasks as _account_tasks  # noqa: E402,F401
 from portal.mail import tasks as _mail_tasks  # noqa: E402,F401

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from portal.accounts import mail_views, views  # noqa: E402,F401
+from portal.accounts import mail_views, staff_views, views  # noqa: E402,F401

@@ -8,9 +8,10 @@ from flask_login import UserMixin, current_user
 from portal.extensions import login_manager
 from portal.models import Member, StaffUser
 
+# "mail": see and retry email that could not be delivered (/staff/outbox).
 PERMISSIONS = {
-    "staff": {"staff_area", "signups", "approve"},
-    "manager": {"staff_area", "signups", "approve", "settings", "reports"},
+    "staff": {"staff_area", "signups", "approve", "mail"},
+    "manager": {"staff_area", "signups", "approve", "settings", "reports", "mail"},
     "compliance": {"staff_area", "compliance", "reports"},
     "admin": {
         "staff_area",
@@ -20,6 +21,7 @@ PERMISSIONS = {
         "reports",
         "compliance",
         "admin",
+        "mail",
     },
 }
 

@@ -3,6 +3,7 @@
 import http.client
 import urllib.error
 from datetime import UTC
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
@@ -12,6 +13,9 @@ from python_http_client.exceptions import HTTPError
 from sendgrid import SendGridAPIClient
 
 from portal.practice import get_settings
+
+# Long headers (an unsubscribe link) stay on one line, within RFC 5322's limit.
+EML_POLICY = policy.default.clone(max_line_length=998)
 
 
 class DeliveryError(Exception):
@@ -69,7 +73,7 @@ def write_file(message):
     try:
         # Exclusive create: a second attempt for the same row writes nothing.
         with path.open("xb") as handle:
-            handle.write(bytes(as_mime(message)))
+            handle.write(as_mime(message).as_bytes(policy=EML_POLICY))
     except FileExistsError:
         pass
     except OSError as exc:
