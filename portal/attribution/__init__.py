@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("attribution", __name__)
 
-from portal.attribution import views  # noqa: E402,F401
+from portal.attribution import receivers, tasks, views  # noqa: E402,F401

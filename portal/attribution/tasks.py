@@ -1,0 +1,20 @@
+"""Background work for webhooks: a delivery run per destination, and a sweep."""
+
+from huey import crontab
+
+from portal.attribution import webhooks
+from portal.tasks import app_context, huey
+
+
+@huey.task()
+def deliver_task(destination_id):
+    """Send the destination's due events, in order."""
+    with app_context():
+        return webhooks.deliver_destination(destination_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_task():
+    """Every minute: retry what is due and pick up any delivery never kicked."""
+    with app_context():
+        return webhooks.sweep()
