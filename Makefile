@@ -74,5 +74,11 @@ format: install-dev
 test: install-dev system-deps $(AXE) lint
 	$(BIN)/pytest
 
+## bench: run the benchmarks (installs wrk if missing) and print one table
+bench: install-dev
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

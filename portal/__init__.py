@@ -7,7 +7,7 @@ from flask import Flask
 
 from portal import config as settings
 from portal import db, i18n, web
-from portal.extensions import csrf, htmx, limiter, login_manager
+from portal.extensions import compress, csrf, htmx, limiter, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +32,7 @@ def create_app(config=None):
     web.init_logging(app)
     db.init_app(app)
     csrf.init_app(app)
+    compress.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -57,6 +58,18 @@ def _apply_defaults(app, overrides):
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
         RATELIMIT_STORAGE_URI=app.config.get("REDIS_URL") or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Compress scripts, styles and JSON (Brotli, else gzip). HTML pages stay
+        # uncompressed: they carry the CSRF token beside echoed form input,
+        # which compression would expose to a BREACH-style guessing attack.
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_MIN_SIZE=512,
+        COMPRESS_MIMETYPES=[
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "image/svg+xml",
+        ],
     )
 
 
