@@ -8,12 +8,14 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from portal import audit, migrations
 from portal.api import keys as api_keys
+from portal.compliance import commands as compliance_commands
 from portal.db import database
 from portal.landing import commands as landing_commands
 from portal.mail import commands as mail_commands
 from portal.members import importer
 from portal.models import Member, StaffUser
 from portal.models.people import STAFF_ROLES
+from portal.recognition import commands as policy_commands
 from portal.referrals import commands as links_commands
 
 
@@ -217,5 +219,7 @@ for _command in (
     links_commands.links_group,
     landing_commands.landing_group,
     mail_commands.mail_group,
+    policy_commands.policy_group,
+    compliance_commands.compliance_group,
 ):
     main.add_command(_command)

@@ -19,6 +19,8 @@ ITEM_KINDS = (
     "branded_item",
     "charitable_donation",
     "service_credit",
+    "discount",
+    "copay_waiver",
     "gift_card",
     "cash",
     "other",

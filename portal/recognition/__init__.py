@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("recognition", __name__, url_prefix="/staff/recognition")
 
-from portal.recognition import views  # noqa: E402,F401
+from portal.recognition import member_views, receivers, views  # noqa: E402,F401
