@@ -3,10 +3,11 @@
 import datetime
 
 import pytest
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from portal.cli import main
 from portal.db import database, utcnow
-from portal.mail import compose, delivery, send_email, unsubscribe
+from portal.mail import compose, delivery, send_email, tasks, unsubscribe
 from portal.models import AuditEvent, OutboxMessage, StaffUser, Suppression
 from portal.practice import get_settings
 from tests.conftest import sign_in
@@ -211,6 +212,17 @@ def test_an_interrupted_attempt_is_failed_for_a_person_not_sent_again(app, monke
     assert eml_files(app) == []
 
 
+def test_the_worker_tasks_deliver_and_sweep(app, monkeypatch):
+    monkeypatch.setattr(compose, "enqueue", lambda message_id: None)
+    first, second = sign_in_mail(), sign_in_mail(to="ben@example.com")
+
+    assert tasks.deliver_message.call_local(first.id) == "sent"
+    assert tasks.deliver_message.call_local(first.id) is None  # already claimed
+    assert tasks.sweep_outbox.call_local()["sent"] == 1
+    assert OutboxMessage.get_by_id(second.id).status == "sent"
+    assert len(eml_files(app)) == 2
+
+
 def test_backoff_doubles_and_is_capped():
     assert [delivery.backoff(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
     assert delivery.backoff(30) == 3600
@@ -221,9 +233,6 @@ def test_a_template_without_a_subject_is_refused(app, tmp_path):
     folder.mkdir(parents=True)
     (folder / "nosubject.txt").write_text("{% extends 'email/_layout.txt' %}")
     (folder / "nosubject.html").write_text("{% extends 'email/_layout.html' %}")
-    from jinja2 import ChoiceLoader, FileSystemLoader
-
-    app.jinja_loader  # noqa: B018  (make sure the default loader exists)
     app.jinja_env.loader = ChoiceLoader(
         [app.jinja_env.loader, FileSystemLoader(str(tmp_path / "templates"))]
     )

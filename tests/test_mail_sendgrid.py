@@ -7,8 +7,9 @@ import pytest
 
 from portal.db import database, utcnow
 from portal.mail import compose, delivery, send_email
-from portal.models import OutboxMessage
+from portal.models import OutboxMessage, StaffUser
 from portal.practice import get_settings
+from tests.conftest import sign_in
 from tests.fake_sendgrid import FakeSendGrid
 
 LATER = datetime.timedelta(hours=2)
@@ -136,6 +137,15 @@ def test_after_max_attempts_the_row_is_failed_and_shown_to_staff(
     assert failed.status == "failed" and failed.attempts == 4
     assert failed.last_error == "SendGrid answered 500"
     assert len(fake.received) == 4
+
+    staff = StaffUser.create(email="desk@maple.example", role="staff")
+    sign_in(client, f"s:{staff.id}:1")
+    page = client.get("/staff/outbox").get_data(as_text=True)
+    assert f'id="outbox-{message.id}"' in page and "SendGrid answered 500" in page
+    fake.default = "202"
+    client.post(f"/staff/outbox/{message.id}/retry")
+    assert row(message).status == "sent"
+    assert [b["custom_args"]["outbox_id"] for b in fake.accepted()] == [str(message.id)]
 
 
 def test_a_client_error_is_not_retried(sendgrid_app, fake):
