@@ -34,6 +34,12 @@ PUBLIC = {
     "referrals.join_line",
     "referrals.join_post",
     "referrals.thanks",
+    # Opened from an emailed link whose signed token is the credential.
+    "prompts.share",
+    "prompts.share_via",
+    "prompts.dismiss",
+    "prompts.survey_answer",
+    "prompts.survey_contact",
 }
 
 # State-changing endpoints that take no CSRF token, and why.
