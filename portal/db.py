@@ -4,7 +4,8 @@ import datetime
 from urllib.parse import parse_qsl, urlparse
 
 from peewee import DatabaseProxy, SqliteDatabase
-from playhouse.postgres_ext import Psycopg3Database
+from playhouse.pool import PooledSqliteDatabase
+from playhouse.postgres_ext import PooledPsycopg3Database
 
 database = DatabaseProxy()
 
@@ -15,6 +16,12 @@ SQLITE_PRAGMAS = {
     "synchronous": "normal",
     "cache_size": -16000,
 }
+
+
+# Requests borrow a connection and give it back: opening a SQLite connection
+# (and its pragmas) and closing the last one (a WAL checkpoint) cost more than
+# the redirect's own lookup and insert.
+POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 10}
 
 
 def utcnow():
@@ -31,15 +38,18 @@ def open_database(url):
             path = path[1:]
         elif path.startswith("/") and url.startswith("sqlite:///"):
             path = url[len("sqlite:///") :]
-        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+        return PooledSqliteDatabase(
+            path, pragmas=SQLITE_PRAGMAS, check_same_thread=False, **POOL
+        )
     if parsed.scheme in ("postgres", "postgresql"):
         options = dict(parse_qsl(parsed.query))
-        return Psycopg3Database(
+        return PooledPsycopg3Database(
             parsed.path.lstrip("/"),
             user=parsed.username,
             password=parsed.password,
             host=parsed.hostname,
             port=parsed.port or 5432,
+            **POOL,
             **options,
         )
     raise ValueError(f"DATABASE_URL scheme {parsed.scheme!r} is not supported")
