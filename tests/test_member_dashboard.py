@@ -25,7 +25,9 @@ def test_the_dashboard_shows_the_link_qr_and_share_buttons(client, ana):
     link = links.primary_link(ana)
     address = f"http://portal.test/r/{link.code}"
 
-    assert f'value="{address}"' in page and 'data-copy-target="referral-address"' in page
+    assert (
+        f'value="{address}"' in page and 'data-copy-target="referral-address"' in page
+    )
     assert f'src="/r/{link.code}/qr.svg"' in page
     assert f"/r/{link.code}/qr.png?download=1" in page
     assert f"/r/{link.code}/qr.svg?download=1" in page
@@ -65,9 +67,7 @@ def test_the_naming_choice_is_stored_with_a_consent_row(client, ana):
     assert Member.get_by_id(ana.id).named_to_friends is True
     client.post("/me/naming", data={"named": "0"})
     assert Member.get_by_id(ana.id).named_to_friends is False
-    consents = [
-        (c.kind, c.granted) for c in Consent.select().order_by(Consent.id)
-    ]
+    consents = [(c.kind, c.granted) for c in Consent.select().order_by(Consent.id)]
     assert consents == [("named_to_friends", True), ("named_to_friends", False)]
     events = AuditEvent.select().where(AuditEvent.action == "member.naming_changed")
     assert [e.detail["named"] for e in events] == [True, False]
@@ -87,18 +87,11 @@ def test_staff_cannot_open_the_member_dashboard(client, app):
 def test_other_areas_cards_are_included_in_order(client, ana, app, tmp_path):
     from jinja2 import ChoiceLoader, DictLoader
 
-    app.jinja_loader  # the app's own loader stays first
-    app.jinja_env.loader = ChoiceLoader(
-        [
-            app.jinja_env.loader,
-            DictLoader(
-                {
-                    "test/_card_a.html": '<section id="card-a">{{ member.id }}</section>',
-                    "test/_card_b.html": '<section id="card-b">{{ link.code }}</section>',
-                }
-            ),
-        ]
-    )
+    extra = {
+        "test/_card_a.html": '<section id="card-a">{{ member.id }}</section>',
+        "test/_card_b.html": '<section id="card-b">{{ link.code }}</section>',
+    }
+    app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, DictLoader(extra)])
     before = cards.dashboard_cards()
     cards.add_card("test/_card_a.html")
     cards.add_card("test/_card_b.html")

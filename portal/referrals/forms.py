@@ -59,6 +59,11 @@ HOW_HEARD_LABELS = {
 }
 
 
+def how_heard_label(value):
+    label = HOW_HEARD_LABELS.get(value)
+    return str(label) if label else value
+
+
 def how_heard_choices():
     """The how-heard answers as (value, label), in the order a form lists them."""
     return [(value, str(HOW_HEARD_LABELS[value])) for value in HOW_HEARD]

@@ -34,9 +34,13 @@ def own_origin(request):
 
 
 def classify(request):
-    """Return 'same' (or no Origin sent), 'static' (allowed) or 'foreign'."""
+    """Return 'same' (or no origin known), 'static' (allowed) or 'foreign'.
+
+    'same' still has to pass the CSRF check; only 'static' goes without.
+    """
     origin = (request.headers.get("Origin") or "").strip().lower()
-    if not origin:
+    # Pages under a no-referrer policy (the portal's own) send "null".
+    if not origin or origin == "null":
         return "same"
     if origin in own_origin(request):
         return "same"

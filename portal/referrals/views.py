@@ -15,7 +15,7 @@ from peewee import JOIN
 from portal.models import ReferralLink, ServiceLine
 from portal.referrals import bp, clicks, qr
 from portal.referrals.codes import normalise
-from portal.referrals.forms import how_heard_choices
+from portal.referrals.forms import how_heard_choices, how_heard_label
 from portal.referrals.links import URL_CHANNELS, find_active, referral_url
 
 QR_CHANNELS = ("qr", "print")
@@ -23,6 +23,7 @@ UTM_PREFIX = "utm_"
 YEAR = 365 * 86400
 
 bp.add_app_template_global(how_heard_choices)
+bp.add_app_template_global(how_heard_label)
 
 
 def _lookup(code):
@@ -66,7 +67,10 @@ def follow(code):
     user_agent = request.headers.get("User-Agent", "")
     if clicks.is_countable(request.method, user_agent, request.headers):
         visitor = clicks.visitor_id(request.cookies.get(clicks.VISITOR_COOKIE))
-        clicks.record(row["id"], channel, request.remote_addr, user_agent, visitor)
+        prompt = clicks.prompt_ref(request.args.get("p"))
+        clicks.record(
+            row["id"], channel, request.remote_addr, user_agent, visitor, prompt
+        )
         _set_visitor(response, visitor)
     return response
 
