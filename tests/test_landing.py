@@ -36,7 +36,9 @@ def practice(app):
     Location.create(name="Downtown", slug="downtown")
 
 
-def test_the_build_writes_plain_pages_that_post_to_the_portal(runner, practice, tmp_path):
+def test_the_build_writes_plain_pages_that_post_to_the_portal(
+    runner, practice, tmp_path
+):
     out = tmp_path / "site"
     result = runner.invoke(main, ["landing", "build", "--out", str(out)])
 
@@ -74,7 +76,9 @@ def test_links_show_prints_the_referral_address(runner, app):
     link = links.primary_link(member)
     assert result.exit_code == 0
     assert result.output.strip() == f"http://portal.test/r/{link.code}"
-    tagged = runner.invoke(main, ["links", "show", "ana@example.com", "--channel", "print"])
+    tagged = runner.invoke(
+        main, ["links", "show", "ana@example.com", "--channel", "print"]
+    )
     assert tagged.output.strip().endswith("?c=print")
     missing = runner.invoke(main, ["links", "show", "nobody@example.com"])
     assert missing.exit_code == 1 and "no member" in missing.output

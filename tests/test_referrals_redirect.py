@@ -38,7 +38,9 @@ def visit(client, path, agent=PHONE, **kwargs):
 
 def test_a_click_is_counted_and_redirected_with_the_channel_stripped(client, link):
     response = visit(
-        client, f"/r/{link.code}?c=qr&utm_source=flyer", environ_base={"REMOTE_ADDR": "203.0.113.9"}
+        client,
+        f"/r/{link.code}?c=qr&utm_source=flyer",
+        environ_base={"REMOTE_ADDR": "203.0.113.9"},
     )
 
     assert response.status_code == 302

@@ -23,7 +23,9 @@ from tests.test_referrals_redirect import PHONE, visit
 
 @pytest.fixture
 def practice(app):
-    PracticeSettings.create(id=1, name="Maple Grove", allowed_origins="https://pages.example")
+    PracticeSettings.create(
+        id=1, name="Maple Grove", allowed_origins="https://pages.example"
+    )
     ServiceLine.create(name="Pediatrics", slug="pediatrics")
     Location.create(name="Downtown", slug="downtown")
     ana = Member.create(
@@ -60,7 +62,9 @@ def test_a_qr_click_then_sign_up_is_credited_with_the_qr_channel(client, practic
     assert signup.ambassador_id == practice.member_id
     assert (signup.channel, signup.attribution_method) == ("qr", "click")
     assert signup.click_id == Click.get().id
-    assert signup.service_line.slug == "pediatrics" and signup.location.slug == "downtown"
+    assert (
+        signup.service_line.slug == "pediatrics" and signup.location.slug == "downtown"
+    )
     assert signup.how_heard == "patient_referral"
     assert not signup.self_referral and not signup.existing_patient
     thanks = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -228,7 +232,9 @@ def guarded(app, tmp_path, practice):
 def test_posts_need_csrf_unless_from_an_allowed_static_origin(guarded, practice):
     no_token = guarded.post("/join", data=form())
     assert no_token.status_code == 400
-    foreign = guarded.post("/join", data=form(), headers={"Origin": "https://evil.example"})
+    foreign = guarded.post(
+        "/join", data=form(), headers={"Origin": "https://evil.example"}
+    )
     assert foreign.status_code == 403
     assert SignUp.select().count() == 0
 

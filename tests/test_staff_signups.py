@@ -23,7 +23,9 @@ def signups(app):
     ana = Member.create(email="ana@example.com", first_name="Ana", last_name="Alvarez")
     link = links.primary_link(ana)
     rows = [
-        dict(first_name="Ben", channel="qr", link=link, ambassador=ana, service_line=peds),
+        dict(
+            first_name="Ben", channel="qr", link=link, ambassador=ana, service_line=peds
+        ),
         dict(first_name="Cleo", channel="typed", link=link, ambassador=ana),
         dict(first_name="Dev", channel=None, status="contacted", self_referral=True),
     ]
@@ -117,7 +119,10 @@ def test_without_htmx_the_status_form_redirects_back(client, desk, signups):
     assert SignUp.get_by_id(signups[1].id).status == "scheduled"
     bad = client.post(f"/staff/signups/{signups[1].id}/status", data={"status": "x"})
     assert bad.status_code == 400
-    assert client.post("/staff/signups/999/status", data={"status": "seen"}).status_code == 404
+    assert (
+        client.post("/staff/signups/999/status", data={"status": "seen"}).status_code
+        == 404
+    )
 
 
 def test_only_staff_with_the_signups_permission_get_in(client, app, signups):
