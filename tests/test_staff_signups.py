@@ -137,3 +137,23 @@ def test_only_staff_with_the_signups_permission_get_in(client, app, signups):
     )
     assert response.status_code == 403
     assert SignUp.get_by_id(signups[0].id).status == "new"
+
+
+def test_staff_find_a_link_by_its_code_and_revoke_it(client, desk, signups):
+    link = signups[0].link
+    typed = f"{link.code[:5].lower()} {link.code[5:]}"
+    page = client.get("/staff/links", query_string={"code": typed})
+    html = page.get_data(as_text=True)
+    assert "Ana Alvarez" in html and f"http://portal.test/r/{link.code}" in html
+    assert "Active" in html and f"/r/{link.code}/card" in html
+
+    response = client.post(f"/staff/links/{link.id}/revoke")
+    assert response.status_code == 303
+    assert links.find_active(link.code) is None
+    event = AuditEvent.get(AuditEvent.action == "link.revoked")
+    assert event.actor == f"staff:{desk.id}"
+    revoked = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Revoked" in revoked and "Revoke this link" not in revoked
+    assert "No link has that code." in client.get(
+        "/staff/links?code=2345623456"
+    ).get_data(as_text=True)
