@@ -105,3 +105,23 @@ def test_other_areas_cards_are_included_in_order(client, ana, app, tmp_path):
     assert page.index("card-a") < page.index("card-b")
     assert f'<section id="card-b">{link.code}</section>' in page
     assert page.count('id="card-a"') == 1
+
+
+def test_a_member_can_make_a_link_for_one_service_line(client, ana):
+    from portal.models import ServiceLine
+
+    ServiceLine.create(name="Pediatrics", slug="pediatrics")
+    ServiceLine.create(name="Behavioral health", slug="behavioral", sensitive=True)
+    page = client.get("/me/").get_data(as_text=True)
+    assert "Make a link for Pediatrics" in page
+    assert "Behavioral health" not in page
+
+    response = client.post("/me/links", data={"line": "pediatrics"})
+    assert response.status_code == 303
+    line_link = [link for link in links.active_links(ana) if link.service_line_id]
+    assert len(line_link) == 1
+    page = client.get("/me/").get_data(as_text=True)
+    assert f'value="http://portal.test/r/{line_link[0].code}"' in page
+    refused = client.post("/me/links", data={"line": "behavioral"})
+    assert refused.status_code == 303
+    assert len(links.active_links(ana)) == 2  # the primary and the pediatrics link

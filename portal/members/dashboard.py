@@ -11,10 +11,16 @@ from portal.accounts.users import actor, member_required
 from portal.db import utcnow, write_transaction
 from portal.members import bp
 from portal.members.cards import dashboard_cards
-from portal.models import Consent, Member, SignUp
+from portal.models import Consent, Member, ServiceLine, SignUp
 from portal.practice import get_settings
 from portal.referrals.intake import CONSENT_VERSION
-from portal.referrals.links import primary_link, referral_url
+from portal.referrals.links import (
+    LinkError,
+    active_links,
+    link_for,
+    primary_link,
+    referral_url,
+)
 
 bp.add_app_template_global(dashboard_cards)
 
@@ -63,7 +69,51 @@ def dashboard():
         address=referral_url(link),
         share=share_links(link, get_settings().name),
         counts=friend_counts(member),
+        line_links=_line_links(member),
     )
+
+
+def _shareable_lines():
+    return list(
+        ServiceLine.select()
+        .where(
+            ServiceLine.active == True,  # noqa: E712
+            ServiceLine.referral_enabled == True,  # noqa: E712
+            ServiceLine.sensitive == False,  # noqa: E712
+        )
+        .order_by(ServiceLine.position, ServiceLine.name)
+    )
+
+
+def _line_links(member):
+    """Each shareable service line with the member's link for it, if made."""
+    made = {
+        link.service_line_id: link
+        for link in active_links(member)
+        if link.service_line_id
+    }
+    return [
+        {
+            "line": line,
+            "address": referral_url(made[line.id]) if line.id in made else None,
+        }
+        for line in _shareable_lines()
+    ]
+
+
+@bp.post("/links")
+@member_required
+def make_line_link():
+    """Make (or show again) the member's link for one service line."""
+    line = ServiceLine.get_or_none(ServiceLine.slug == request.form.get("line", ""))
+    if line is None or line not in _shareable_lines():
+        flash(gettext("That service has no referral page."), "error")
+    else:
+        try:
+            link_for(current_user.member, line)
+        except LinkError:
+            flash(gettext("That service has no referral page."), "error")
+    return redirect(url_for("members.dashboard") + "#line-links", 303)
 
 
 @bp.post("/naming")
