@@ -15,8 +15,12 @@ from portal.mail import commands as mail_commands
 from portal.members import importer
 from portal.models import Member, StaffUser
 from portal.models.people import STAFF_ROLES
+from portal.privacy import commands as privacy_commands
+from portal.prompts import commands as prompt_commands
 from portal.recognition import commands as policy_commands
 from portal.referrals import commands as links_commands
+from portal.reports import commands as report_commands
+from portal.setup import commands as setup_commands
 
 
 def _create_app():
@@ -209,17 +213,26 @@ def audit_verify():
     click.echo(f"audit log intact: {count} event(s) verified")
 
 
+db_group.add_command(privacy_commands.db_backup)
+members_group.add_command(privacy_commands.members_export)
+members_group.add_command(privacy_commands.members_erase)
+
 for _command in (
+    privacy_commands.retention_group,
     db_group,
     staff_group,
     members_group,
     demo_command,
     apikeys_group,
     audit_group,
+    mail_commands.mail_group,
     links_commands.links_group,
     landing_commands.landing_group,
-    mail_commands.mail_group,
+    report_commands.report_group,
     policy_commands.policy_group,
     compliance_commands.compliance_group,
+    prompt_commands.visits_group,
+    prompt_commands.prompts_group,
+    setup_commands.setup_command,
 ):
     main.add_command(_command)

@@ -42,4 +42,8 @@ def app_context():
 
 # The worker imports only this module, so it must import every area's tasks.
 from portal.accounts import tasks as _account_tasks  # noqa: E402,F401
+from portal.attribution import tasks as _attribution_tasks  # noqa: E402,F401
+from portal.invitations import tasks as _invitation_tasks  # noqa: E402,F401
 from portal.mail import tasks as _mail_tasks  # noqa: E402,F401
+from portal.privacy import retention as _retention  # noqa: E402,F401
+from portal.prompts import tasks as _prompt_tasks  # noqa: E402,F401

@@ -24,6 +24,7 @@ def _reset_postgres():
     db.execute_sql("CREATE SCHEMA public")
     db.create_tables(MODELS)
     db.close()
+    db.close_all()
 
 
 @pytest.fixture(scope="session")
@@ -84,6 +85,7 @@ def app(tmp_path, backend, postgres_ready):
         yield app
     if not database.is_closed():
         database.close()
+    database.close_all()  # the next test binds a new pool; close this one's
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""A member's access and erasure requests, data retention, and backups."""
