@@ -93,6 +93,7 @@ def live_server(live_app):
     server = LiveServer(live_app).start()
     yield server
     server.stop()
+    database.close_all()
 
 
 @pytest.fixture
