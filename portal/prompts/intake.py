@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from portal import events
-from portal.api.schema import problems
 from portal.db import utcnow, write_transaction
 from portal.models import Location, Member, SatisfactionSignal, ServiceLine, Visit
 from portal.practice import get_settings
@@ -87,6 +86,7 @@ class BatchReport:
     alerts: int = 0
     surveys: int = 0
     due: list = field(default_factory=list)
+    created_ids: set = field(default_factory=set)
 
     def reject(self, index, external_id, problem_list):
         self.rejected.append(
@@ -110,6 +110,14 @@ class BatchReport:
 
 def problem(field_name, message):
     return [{"field": field_name, "message": message}]
+
+
+def problems(exc):
+    """List a validation error as {field, message}, never echoing the input."""
+    return [
+        {"field": ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"]}
+        for err in exc.errors()
+    ]
 
 
 def validate(model, raw_items, report):
@@ -252,6 +260,7 @@ def _store_visits(rows, report, zone, now):
     report.created = len(created)
     report.unchanged = len(rows) - len(created)
     ids = {external_id: visit_id for visit_id, external_id in created}
+    report.created_ids = set(ids)
     signal_rows, pending, unsignalled = [], [], []
     for external_id, visit_id in ids.items():
         row, signal = rows[external_id]

@@ -81,7 +81,7 @@ def valid_visitor(cookie_value):
     return cookie_value if cookie_value and _VISITOR.match(cookie_value) else None
 
 
-def record(link_id, channel, address, user_agent, visitor):
+def record(link_id, channel, address, user_agent, visitor, prompt_id=None):
     """Store one click: the only write the redirect makes."""
     return Click.insert(
         link=link_id,
@@ -90,7 +90,13 @@ def record(link_id, channel, address, user_agent, visitor):
         ip_hash=address_hash(address),
         browser_family=browser_family(user_agent),
         visitor=visitor,
+        prompt_id=prompt_id,
     ).execute()
+
+
+def prompt_ref(value):
+    """Keep a prompt reference (p=) from a prompt email's link, if well formed."""
+    return value if value and value.isdigit() and len(value) <= 12 else None
 
 
 _window_cache = {"value": DEFAULT_WINDOW_DAYS, "read_at": 0.0, "app": None}

@@ -101,6 +101,7 @@ def create(resolved, *, origin, visitor=None, language="en", window=None):
             channel=credit.channel,
             attribution_method=credit.method,
             click=credit.click,
+            prompt_id=credit.click.prompt_id if credit.click else None,
             email_consent=data.email_consent,
             sms_consent=data.sms_consent,
             consent_version=CONSENT_VERSION,

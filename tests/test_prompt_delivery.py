@@ -1,0 +1,232 @@
+"""Sending prompts: on time, outside quiet hours, checked again, tracked back."""
+
+from datetime import datetime, timedelta
+from email import message_from_bytes
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+import pytest
+
+from portal import events
+from portal.cli import main
+from portal.db import utcnow
+from portal.models import (
+    AttributionEvent,
+    Member,
+    OutboxMessage,
+    Prompt,
+    ReferralLink,
+    Suppression,
+    Visit,
+)
+from portal.prompts import delivery, sharing, tasks, tokens
+from portal.prompts.intake import ingest_visits
+from tests.conftest import sign_in
+from tests.prompt_helpers import make_practice, visit
+
+PHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+
+@pytest.fixture
+def practice(app):
+    return make_practice()
+
+
+def scheduled_prompt(member="EHR-0", n=1):
+    ingest_visits([visit(n, member, 10)])
+    return Prompt.get(Prompt.visit == Visit.get(Visit.external_id == f"V-{n}"))
+
+
+def outbox_files(app):
+    folder = Path(app.config["MAIL_OUTBOX_DIR"])
+    return sorted(folder.glob("*.eml")) if folder.exists() else []
+
+
+def test_nothing_goes_out_before_it_is_due(practice):
+    prompt = scheduled_prompt()
+    report = delivery.run_due(prompt.scheduled_for - timedelta(minutes=1))
+    assert report.sent == 0
+    assert Prompt.get_by_id(prompt.id).status == "scheduled"
+    assert OutboxMessage.select().count() == 0
+
+
+def test_a_due_prompt_is_emailed_with_link_qr_and_share_buttons(app, practice):
+    sent_events = []
+
+    def receive(prompt, **extra):
+        sent_events.append(prompt)
+
+    events.prompt_sent.connect(receive, weak=False)
+    try:
+        prompt = scheduled_prompt()
+        report = delivery.run_due(prompt.scheduled_for)
+    finally:
+        events.prompt_sent.disconnect(receive)
+
+    assert report.sent == 1 and [p.id for p in sent_events] == [prompt.id]
+    stored = Prompt.get_by_id(prompt.id)
+    assert stored.status == "sent" and stored.sent_at == prompt.scheduled_for
+    message = OutboxMessage.get()
+    assert (message.kind, message.to_email) == ("prompt", "member0@example.com")
+    assert message.marketing is True
+    assert message.subject == "Thank you for visiting Maple Grove"
+    code = ReferralLink.get(ReferralLink.member == prompt.member_id).code
+    address = f"http://portal.test/r/{code}?c=email&p={prompt.id}"
+    assert address in message.text_body
+    assert address.replace("&", "&amp;") in message.html_body
+    assert f"http://portal.test/r/{code}/qr.png" in message.html_body
+    token = tokens.share_token(prompt.id)
+    assert f"http://portal.test/share/{token}/sms" in message.text_body
+    assert f"http://portal.test/share/{token}" in message.html_body
+    # The worker wrote the email as a file, as a reader of the outbox sees it.
+    [path] = outbox_files(app)
+    mime = message_from_bytes(path.read_bytes())
+    assert mime["To"] == "member0@example.com"
+    assert "List-Unsubscribe" in mime
+    feed = AttributionEvent.get(AttributionEvent.type == "prompt.sent")
+    assert feed.payload["prompt_id"] == prompt.id
+
+
+def test_the_email_is_written_in_the_members_language(practice):
+    prompt = scheduled_prompt("EHR-2")
+    delivery.run_due(prompt.scheduled_for)
+    assert OutboxMessage.get().language == "es"
+
+
+def test_a_second_sweep_sends_nothing_twice(practice):
+    prompt = scheduled_prompt()
+    assert delivery.run_due(prompt.scheduled_for).sent == 1
+    assert delivery.run_due(prompt.scheduled_for + timedelta(hours=1)).sent == 0
+    assert delivery.send_prompt(prompt.id, prompt.scheduled_for) is None
+    assert OutboxMessage.select().count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ("opt_out", "member_opted_out"),
+        ("unsubscribe", "member_suppressed"),
+        ("erase", "member_erased"),
+    ],
+)
+def test_a_change_of_heart_before_sending_calls_it_off(practice, change, code):
+    prompt = scheduled_prompt()
+    member = Member.get_by_id(prompt.member_id)
+    if change == "opt_out":
+        Member.update(prompts_opt_out=True).where(Member.id == member.id).execute()
+    elif change == "unsubscribe":
+        Suppression.create(email=member.email)
+    else:
+        Member.update(erased_at=utcnow()).where(Member.id == member.id).execute()
+
+    report = delivery.run_due(prompt.scheduled_for)
+
+    assert (report.sent, report.cancelled) == (0, 1)
+    stored = Prompt.get_by_id(prompt.id)
+    assert (stored.status, stored.reason_code) == ("cancelled", code)
+    assert stored.reason_detail == f"{code},checked_at_send"
+    assert OutboxMessage.select().count() == 0
+
+
+def test_a_late_worker_does_not_send_in_quiet_hours(practice):
+    prompt = scheduled_prompt()
+    # 23:30 in New York on a winter night; the prompt waits for 08:00 EST.
+    late = datetime(2026, 1, 20, 4, 30)
+    Prompt.update(scheduled_for=late - timedelta(hours=1)).execute()
+    report = delivery.run_due(late)
+    assert (report.sent, report.postponed) == (0, 1)
+    assert Prompt.get_by_id(prompt.id).scheduled_for == datetime(2026, 1, 20, 13, 0)
+    assert delivery.run_due(datetime(2026, 1, 20, 13, 0)).sent == 1
+
+
+def test_the_share_page_records_opening_and_shares(client, practice):
+    prompt = scheduled_prompt()
+    delivery.run_due(prompt.scheduled_for)
+    token = tokens.share_token(prompt.id)
+
+    preview = client.get(f"/share/{token}", headers={"User-Agent": "Slackbot 1.0"})
+    assert preview.status_code == 200
+    assert Prompt.get_by_id(prompt.id).opened_at is None
+
+    page = client.get(f"/share/{token}", headers={"User-Agent": PHONE})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Text a friend" in html
+    code = ReferralLink.get(ReferralLink.member == prompt.member_id).code
+    assert f"/r/{code}/qr.svg" in html
+    assert f"http://portal.test/r/{code}?c=email&amp;p={prompt.id}" in html
+    assert Prompt.get_by_id(prompt.id).opened_at is not None
+    assert Prompt.get_by_id(prompt.id).shared_at is None
+
+    sms = client.get(f"/share/{token}/sms", headers={"User-Agent": PHONE})
+    assert sms.status_code == 302 and sms.headers["Location"].startswith("sms:")
+    body = unquote(sms.headers["Location"].split("body=", 1)[1])
+    assert f"/r/{code}?c=email&p={prompt.id}" in body
+    assert "Maple Grove" in body
+    assert Prompt.get_by_id(prompt.id).shared_at is not None
+
+    mail = client.get(f"/share/{token}/email", headers={"User-Agent": PHONE})
+    assert urlparse(mail.headers["Location"]).scheme == "mailto"
+    assert client.get(f"/share/{token}/fax").status_code == 404
+    assert client.get("/share/not-a-token").status_code == 404
+
+
+def test_a_prompt_not_sent_has_no_share_page(client, practice):
+    prompt = scheduled_prompt()
+    token = tokens.share_token(prompt.id)
+    assert (
+        client.get(f"/share/{token}", headers={"User-Agent": PHONE}).status_code == 404
+    )
+
+
+def test_the_dashboard_card_stays_until_the_member_acts_or_dismisses(client, practice):
+    prompt = scheduled_prompt()
+    delivery.run_due(prompt.scheduled_for)
+    Prompt.update(sent_at=utcnow()).execute()
+    sign_in(client, f"m:{prompt.member_id}")
+
+    page = client.get("/me/").get_data(as_text=True)
+    assert 'id="prompt-card"' in page and "Thank you for your visit" in page
+
+    token = tokens.share_token(prompt.id)
+    gone = client.post(f"/share/{token}/dismiss", headers={"HX-Request": "true"})
+    assert gone.status_code == 200 and gone.get_data(as_text=True) == ""
+    assert Prompt.get_by_id(prompt.id).dismissed_at is not None
+    assert 'id="prompt-card"' not in client.get("/me/").get_data(as_text=True)
+
+
+def test_sharing_from_the_card_also_ends_it(client, practice):
+    prompt = scheduled_prompt()
+    delivery.run_due(prompt.scheduled_for)
+    Prompt.update(sent_at=utcnow()).execute()
+    sign_in(client, f"m:{prompt.member_id}")
+    token = tokens.share_token(prompt.id)
+    client.get(f"/share/{token}/whatsapp", headers={"User-Agent": PHONE})
+    assert 'id="prompt-card"' not in client.get("/me/").get_data(as_text=True)
+    other = Member.get(Member.external_id == "EHR-1")
+    assert sharing.open_prompt_for(other) is None
+
+
+def test_portal_prompts_run_sends_what_is_due(runner, practice):
+    prompt = scheduled_prompt()
+    Prompt.update(scheduled_for=utcnow() - timedelta(minutes=5)).execute()
+    result = runner.invoke(main, ["prompts", "run"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "prompts: 1 sent" in result.output
+    assert Prompt.get_by_id(prompt.id).status == "sent"
+
+
+def test_due_times_are_queued_in_five_minute_slots():
+    slot = tasks.slot_of
+    assert slot(datetime(2026, 3, 8, 12, 0)) == datetime(2026, 3, 8, 12, 0)
+    assert slot(datetime(2026, 3, 8, 12, 0, 1)) == datetime(2026, 3, 8, 12, 5)
+    assert slot(datetime(2026, 3, 8, 12, 58)) == datetime(2026, 3, 8, 13, 0)
+
+
+def test_prompt_addresses_carry_channel_and_reference(app, practice):
+    prompt = scheduled_prompt()
+    link = ReferralLink.create(member=prompt.member_id, code="ABCDEFGHJK")
+    query = parse_qs(urlparse(sharing.prompt_url(link, prompt)).query)
+    assert query == {"c": ["email"], sharing.PROMPT_PARAM: [str(prompt.id)]}
