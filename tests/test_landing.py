@@ -64,6 +64,7 @@ def test_the_build_writes_plain_pages_that_post_to_the_portal(
     assert "style=" not in html
     travel = (out / "es" / "travel" / "index.html").read_text()
     assert '<html lang="es">' in travel and "Shots &amp; advice" in travel
+    assert "Pedir una cita" in travel and "Código de recomendación" in travel
     assert "--brand: #123456" in (out / "assets" / "brand.css").read_text()
     assert (out / "assets" / "site.css").stat().st_size > 1000
     script = (out / "assets" / "referrals.js").read_text()

@@ -214,7 +214,17 @@ def test_service_line_pages_show_what_the_line_offers(client, practice):
     assert '<option value="pediatrics" selected>' in page
     assert client.get("/join/no-such-line").status_code == 404
     spanish = client.get("/join/pediatrics", headers={"Accept-Language": "es"})
-    assert "Pediatría para familias que crecen" in spanish.get_data(as_text=True)
+    html = spanish.get_data(as_text=True)
+    assert "Pediatría para familias que crecen" in html
+    assert "Pedir una cita" in html and "¿Cómo nos conoció?" in html
+    assert "Me lo contó un paciente o un amigo" in html
+
+
+def test_errors_are_in_the_friends_language(client, practice):
+    response = client.post(
+        "/join", data=form(email="nope"), headers={"Accept-Language": "es"}
+    )
+    assert "Escriba un correo electrónico como" in response.get_data(as_text=True)
 
 
 @pytest.fixture
