@@ -53,7 +53,7 @@ def test_a_batch_stores_each_visit_and_decides_each_prompt(client, practice):
     assert rejected["V-7"]["errors"] == [
         {"field": "member", "message": "no member has this external id or email"}
     ]
-    assert rejected["V-8"]["errors"][0]["field"] == "signal"
+    assert rejected["V-8"]["errors"][0]["field"] == "signal.score"
     assert "whole number from 0 to 10" in rejected["V-8"]["errors"][0]["message"]
     assert rejected["V-9"]["errors"][0]["field"] == "service_line"
 

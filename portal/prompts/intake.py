@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from portal import events
 from portal.db import utcnow, write_transaction
@@ -42,10 +49,12 @@ class SignalIn(Strict):
     recorded_at: datetime | None = None
     external_id: str | None = Field(default=None, min_length=1, max_length=255)
 
-    @model_validator(mode="after")
-    def _on_the_scale(self):
-        rules.check_score(self.scale, self.score)
-        return self
+    @field_validator("score")
+    @classmethod
+    def _on_the_scale(cls, score, info):
+        if "scale" in info.data:  # else the scale itself is reported
+            rules.check_score(info.data["scale"], score)
+        return score
 
 
 class VisitIn(Strict):
