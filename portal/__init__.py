@@ -58,7 +58,7 @@ def _apply_defaults(app, overrides):
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
         RATELIMIT_STORAGE_URI=app.config.get("REDIS_URL") or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
-        # Compress scripts, styles and JSON (Brotli, else gzip). HTML pages stay
+        # Compress scripts and styles (Brotli, else gzip). HTML pages stay
         # uncompressed: they carry the CSRF token beside echoed form input,
         # which compression would expose to a BREACH-style guessing attack.
         COMPRESS_ALGORITHM=["br", "gzip"],
@@ -67,7 +67,6 @@ def _apply_defaults(app, overrides):
             "text/css",
             "text/javascript",
             "application/javascript",
-            "application/json",
             "image/svg+xml",
         ],
     )
