@@ -20,6 +20,7 @@ from portal.models import (
     Visit,
 )
 from portal.models.referrals import HOW_HEARD
+from portal.prompts import history as prompt_history
 from portal.recognition import demo as recognition_demo
 from portal.referrals.codes import new_code
 
@@ -92,6 +93,7 @@ def load(seed=7, echo=print):
         visits = _visits(rng, now, members, lines, locations)
         clicks = _clicks(rng, now, links)
         signups = _signups(rng, now, links, lines, locations)
+        prompt_history.replay(now)  # decisions, sends and alerts as if live
         recognition_demo.load(echo=echo)
         audit.record("cli", "demo.loaded", "", {"seed": seed})
     echo(
