@@ -215,7 +215,8 @@ def test_forms_and_htmx_requests_need_the_csrf_token(app, member):
 
 
 def test_requests_are_limited_per_address_and_per_client(app, tmp_path, member):
-    database.close()  # the new app binds its own connection to the same database
+    # The new app binds its own connections to the same database; shut ours.
+    getattr(database.obj, "close_all", database.close)()
     limited = make_app(tmp_path, app.config["DATABASE_URL"], RATELIMIT_ENABLED=True)
     client = limited.test_client()
 
