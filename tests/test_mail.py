@@ -272,6 +272,15 @@ def test_staff_see_failed_mail_and_send_it_again(app, client):
     assert "not waiting for a retry" in again.get_data(as_text=True)
 
 
+def test_a_failed_row_whose_body_was_cleared_is_not_sent_empty(app):
+    message = sign_in_mail()
+    OutboxMessage.update(status="failed", text_body="", html_body="").where(
+        OutboxMessage.id == message.id
+    ).execute()
+    assert delivery.retry(message.id) is False
+    assert OutboxMessage.get_by_id(message.id).status == "failed"
+
+
 def test_outbox_page_is_for_staff_with_the_mail_permission(app, client):
     compliance = make_staff("compliance")
     sign_in(client, f"s:{compliance.id}:1")

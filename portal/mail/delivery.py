@@ -140,10 +140,17 @@ def _release_lost(now):
 
 
 def retry(message_id):
-    """Put a failed row back in the queue with fresh attempts; True if it was failed."""
+    """Put a failed row back in the queue with fresh attempts; True if it was failed.
+
+    A row whose body the retention job has already cleared cannot be sent again.
+    """
     changed = (
         OutboxMessage.update(status="pending", attempts=0, next_attempt_at=utcnow())
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == "failed")
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == "failed",
+            OutboxMessage.text_body != "",
+        )
         .execute()
     )
     return changed == 1
