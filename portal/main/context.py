@@ -16,7 +16,7 @@ NAV = [
     ("reports.monthly", "Reports", "reports"),
     ("invitations.staff_overview", "Invitations", "reports"),
     ("invitations.plans", "Membership", "settings"),
-    ("staff.settings", "Settings", "settings"),
+    ("setup.settings", "Settings", "settings"),
     ("compliance.overview", "Compliance", "compliance"),
     ("accounts.staff_list", "Staff", "admin"),
     ("accounts.outbox", "Email outbox", "mail"),

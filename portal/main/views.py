@@ -17,6 +17,7 @@ from portal.i18n import LANGUAGE_COOKIE, LANGUAGES
 from portal.main import bp
 from portal.models import Member
 from portal.practice import get_settings
+from portal.setup import gate as setup_gate
 from portal.web import safe_next
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -24,6 +25,9 @@ HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 @bp.get("/")
 def home():
+    unfinished = setup_gate.first_visit()
+    if unfinished is not None:
+        return unfinished
     return render_template("main/home.html")
 
 
