@@ -167,7 +167,7 @@ def test_cross_field_rules(client, practice):
 def test_the_honeypot_stores_nothing_but_looks_like_success(client, practice):
     response = client.post("/join", data=form(website="http://spam.example"))
     assert response.status_code == 303
-    assert response.headers["Location"] == "/join/thanks"
+    assert response.headers["Location"] == "/join/thanks?lang=en"
     assert SignUp.select().count() == 0
 
 
@@ -225,6 +225,15 @@ def test_errors_are_in_the_friends_language(client, practice):
         "/join", data=form(email="nope"), headers={"Accept-Language": "es"}
     )
     assert "Escriba un correo electrónico como" in response.get_data(as_text=True)
+    # A static page in Spanish says so in the form, whatever the browser asks for.
+    static = client.post("/join", data=form(email="nope", language="es"))
+    assert "Escriba un correo electrónico como" in static.get_data(as_text=True)
+    done = client.post("/join", data=form(language="es"))
+    assert done.headers["Location"].endswith("&lang=es")
+    assert "¡Gracias, Ben!" in client.get(done.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert SignUp.get().language == "es"
 
 
 @pytest.fixture

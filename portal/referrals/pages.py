@@ -3,10 +3,11 @@
 import logging
 
 from flask import abort, current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from portal.extensions import csrf, limiter
+from portal.i18n import LANGUAGES
 from portal.landing import content
 from portal.models import Location, ServiceLine, SignUp
 from portal.referrals import bp, clicks, intake, notify, origins
@@ -120,23 +121,28 @@ def _guard_origin():
 @limiter.limit(SIGNUP_LIMITS)
 def join_post():
     kind = _guard_origin()
+    # The page's language, which a static page cannot tell through the browser.
+    language = request.form.get("language")
+    language = language if language in LANGUAGES else _language()
     if request.form.get(HONEYPOT):
         log.info("signup dropped: honeypot filled")
-        return redirect(url_for("referrals.thanks"), 303)
-    resolved, problems = check(form_payload(request.form))
-    if problems:
-        values = request.form.to_dict()
-        line = ServiceLine.get_or_none(ServiceLine.slug == values.get("service_line"))
-        return _render(line, values, errors_by_field(problems), status=422)
+        return redirect(url_for("referrals.thanks", lang=language), 303)
+    with force_locale(language):
+        resolved, problems = check(form_payload(request.form))
+        if problems:
+            values = request.form.to_dict()
+            slug = values.get("service_line")
+            line = ServiceLine.get_or_none(ServiceLine.slug == slug)
+            return _render(line, values, errors_by_field(problems), status=422)
     visitor = clicks.valid_visitor(request.cookies.get(clicks.VISITOR_COOKIE))
     signup = intake.create(
         resolved,
         origin="static" if kind == "static" else "portal",
         visitor=visitor,
-        language=_language(),
+        language=language,
     )
     notify.confirm(signup)
-    return redirect(url_for("referrals.thanks", s=_sign(signup.id)), 303)
+    return redirect(url_for("referrals.thanks", s=_sign(signup.id), lang=language), 303)
 
 
 def _serializer():

@@ -212,12 +212,15 @@ def test_the_static_pages_post_credited_sign_ups_to_the_portal(
     typed = browser.new_context(viewport=VIEWPORT, user_agent=PHONE).new_page()
     typed.goto(f"{site}/es/index.html")
     assert typed.locator("html").get_attribute("lang") == "es"
-    fill_sign_up(typed, "Dario", "dario@example.net", service="Primary care")
-    typed.get_by_label("Referral code (optional)").fill(
-        f"{code[:5]}-{code[5:]}".lower()
-    )
-    typed.get_by_role("button", name="Ask for an appointment").click()
-    typed.get_by_role("heading", name="Thank you, Dario!").wait_for()
+    typed.get_by_label("Nombre", exact=True).fill("Dario")
+    typed.get_by_label("Correo electrónico", exact=True).fill("dario@example.net")
+    typed.get_by_label("¿En qué podemos ayudarle?").select_option(label="Primary care")
+    typed.get_by_label("Pueden escribirme por correo electrónico").check()
+    code_field = typed.get_by_label("Código de recomendación (opcional)")
+    assert code_field.input_value() == ""
+    code_field.fill(f"{code[:5]}-{code[5:]}".lower())
+    typed.get_by_role("button", name="Pedir una cita").click()
+    typed.get_by_role("heading", name="¡Gracias, Dario!").wait_for()
 
     with live_server.app.app_context():
         cleo = SignUp.get(SignUp.email == "cleo@example.net")
