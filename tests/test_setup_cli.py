@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from portal.cli import main
+from portal.db import database
 from portal.models import (
     AuditEvent,
     CatalogItem,
@@ -16,6 +17,7 @@ from portal.models import (
     StaffUser,
 )
 from portal.setup.progress import needs_setup
+from tests.conftest import make_app
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "portal" / "setup" / "example.toml"
 
@@ -138,6 +140,16 @@ def test_admin_link_signs_in_and_lands_on_setup(runner, client):
     assert client.get("/setup/").headers["Location"] == "/setup/practice"
 
 
+def test_setup_on_a_new_install_creates_the_tables_first(tmp_path):
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'new.db'}")
+    with app.app_context():
+        result = app.test_cli_runner().invoke(main, ["setup", "--admin", "a@b.example"])
+        assert result.exit_code == 0, result.output
+        assert "applied 0001_initial" in result.output
+        assert StaffUser.get().role == "admin"
+        database.close()
+
+
 def test_existing_staff_user_is_made_an_administrator(runner):
     StaffUser.create(email="desk@harbor.example", role="staff")
     result = run(runner, "setup", "--admin", "desk@harbor.example")
@@ -252,7 +264,7 @@ def test_broken_toml_is_named(runner, tmp_path):
 
 def test_the_shipped_example_is_valid_and_applies(runner):
     checked = run(runner, "setup", "--config", str(EXAMPLE), "--check")
-    assert "the file is valid; nothing was written" in checked.output
+    assert "the file is valid; nothing about the practice was written" in checked.output
     assert not ServiceLine.select().exists()
     result = run(runner, "setup", "--config", str(EXAMPLE))
     assert result.exit_code == 0, result.output

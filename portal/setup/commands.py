@@ -7,8 +7,10 @@ from urllib.parse import urlsplit
 import click
 from flask.cli import with_appcontext
 
+from portal import migrations
 from portal.accounts import signin, staffing
 from portal.contacts import normalise_email
+from portal.db import database
 from portal.models import StaffUser
 from portal.setup import config_file
 
@@ -37,9 +39,11 @@ def setup_command(admin_email, config_path, check):
         raise click.UsageError("give --admin EMAIL, --config FILE.toml, or both")
     if admin_email:
         admin_email = _address(admin_email)
+    # A new install has no tables yet; this is safe to repeat.
+    migrations.upgrade(database, on_apply=lambda name: click.echo(f"applied {name}"))
     plan = _read(config_path) if config_path else None
     if check:
-        click.echo("the file is valid; nothing was written")
+        click.echo("the file is valid; nothing about the practice was written")
         return
     if plan is not None:
         for line in config_file.apply(plan, ACTOR):
