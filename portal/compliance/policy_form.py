@@ -2,6 +2,8 @@
 
 import copy
 
+from flask_babel import gettext as _
+
 from portal.models.recognition import ITEM_KINDS, TRIGGERS
 from portal.recognition.catalog import dollars, parse_money
 from portal.recognition.policy import (
@@ -102,7 +104,7 @@ def read(form, base):
         rules[key] = _money(form, field, errors)
     rules["home_state"] = (form.get("home_state") or "").strip().upper()
     if rules["home_state"] and not STATE_CODE.match(rules["home_state"]):
-        errors["home_state"] = "Use a two-letter state code."
+        errors["home_state"] = _("Use a two-letter state code.")
     rules["forbidden_kinds"] = sorted(
         set(LOCKED_KINDS)
         | {k for k in form.getlist("forbidden") if k in OPTIONAL_KINDS}
@@ -112,7 +114,7 @@ def read(form, base):
     rules["states"] = _states(form, errors)
     _signoffs(form, rules["states"], errors)
     if not (form.get("note") or "").strip():
-        errors["note"] = "Say what changed and why; counsel reads it."
+        errors["note"] = _("Say what changed and why; counsel reads it.")
     if not errors:
         for field, message in validate_rules(rules):
             errors[field] = message
@@ -122,15 +124,15 @@ def read(form, base):
 def _money(form, field, errors):
     try:
         return parse_money(form.get(field))
-    except ValueError as exc:
-        errors[field] = str(exc).capitalize() + "."
+    except ValueError:
+        errors[field] = _("Enter an amount in dollars, like 12.00.")
         return 0
 
 
 def _federal(form, errors):
     rule = form.get("federal_rule", "")
     if rule not in FEDERAL_RULES:
-        errors["federal_rule"] = "Choose a rule."
+        errors["federal_rule"] = _("Choose a rule.")
     payers = [p.strip().lower() for p in (form.get("federal_payers") or "").split(",")]
     return {
         "rule": rule,
@@ -145,7 +147,7 @@ def _triggers(form, errors):
     for trigger in TRIGGERS:
         kind = form.get(f"trigger-{trigger}-item_kind", "")
         if kind not in ITEM_KINDS:
-            errors[f"trigger-{trigger}-item_kind"] = "Choose a kind."
+            errors[f"trigger-{trigger}-item_kind"] = _("Choose a kind.")
         triggers[trigger] = {
             "enabled": bool(form.get(f"trigger-{trigger}-enabled")),
             "item_kind": kind,
@@ -167,12 +169,14 @@ def _states(form, errors):
         if not code:
             continue  # a blank code removes the row
         if not STATE_CODE.match(code):
-            errors[f"states-{i}-code"] = "Use a two-letter state code."
+            errors[f"states-{i}-code"] = _("Use a two-letter state code.")
             continue
         restrictive = bool(form.get(f"states-{i}-restrictive"))
         law = " ".join((form.get(f"states-{i}-law") or "").split())
         if restrictive and not law:
-            errors[f"states-{i}-law"] = "Name the law that makes the state restrictive."
+            errors[f"states-{i}-law"] = _(
+                "Name the law that makes the state restrictive."
+            )
         states[code] = {"restrictive": restrictive, "law": law, "counsel_allowed": {}}
     return states
 
@@ -186,16 +190,16 @@ def _signoffs(form, states, errors):
         if not (code or kind or signed_by or signed_on):
             continue
         if kind not in SIGNOFF_KINDS:
-            errors[f"signoffs-{i}-kind"] = "Choose what counsel allowed."
+            errors[f"signoffs-{i}-kind"] = _("Choose what counsel allowed.")
         if not signed_by:
-            errors[f"signoffs-{i}-signed_by"] = "Name the counsel who signed off."
+            errors[f"signoffs-{i}-signed_by"] = _("Name the counsel who signed off.")
         if not signed_on:
-            errors[f"signoffs-{i}-signed_on"] = "Give the date of the sign-off."
+            errors[f"signoffs-{i}-signed_on"] = _("Give the date of the sign-off.")
         entry = states.setdefault(
             code, {"restrictive": False, "law": "", "counsel_allowed": {}}
         )
         if not STATE_CODE.match(code):
-            errors[f"signoffs-{i}-state"] = "Use a two-letter state code."
+            errors[f"signoffs-{i}-state"] = _("Use a two-letter state code.")
         entry["counsel_allowed"][kind] = {
             "signed_by": signed_by,
             "signed_on": signed_on,

@@ -2,6 +2,8 @@
 
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+
 from portal import audit
 from portal.db import write_transaction
 from portal.models import CatalogItem
@@ -46,15 +48,15 @@ def read_item_form(form):
     values, errors = {}, {}
     values["name"] = " ".join((form.get("name") or "").split())[:NAME_MAX]
     if not values["name"]:
-        errors["name"] = "Give the item a name."
+        errors["name"] = _("Give the item a name.")
     values["kind"] = form.get("kind", "")
     if values["kind"] not in ITEM_KINDS:
-        errors["kind"] = "Choose a kind."
+        errors["kind"] = _("Choose a kind.")
     values["description"] = (form.get("description") or "").strip()[:1000]
     try:
         values["retail_value_cents"] = parse_money(form.get("retail_value"))
-    except ValueError as exc:
-        errors["retail_value"] = str(exc).capitalize() + "."
+    except ValueError:
+        errors["retail_value"] = _("Enter an amount in dollars, like 12.00.")
     values["cash_equivalent"] = bool(form.get("cash_equivalent"))
     values["needs_authorization"] = bool(form.get("needs_authorization")) or (
         values["kind"] == "public_recognition"
