@@ -3,6 +3,7 @@
 import io
 import re
 import zipfile
+from pathlib import Path
 
 from portal.models import (
     AuditEvent,
@@ -12,7 +13,7 @@ from portal.models import (
     ServiceLine,
     StaffUser,
 )
-from portal.setup import golive
+from portal.setup import golive, member_files
 from tests.conftest import sign_in
 from tests.setup_helpers import named_practice
 
@@ -88,8 +89,24 @@ def test_practice_cards_lead_to_the_tagged_referral_page(client):
     assert 'name="utm_source" value="front_desk_card"' in join.get_data(as_text=True)
 
 
-def test_checklist_shows_what_is_left_and_finish_makes_setup_complete(client):
+def test_a_sheet_needs_something_chosen(client):
     named_practice(client)
+    html = client.get("/setup/cards?practice=0").get_data(as_text=True)
+    assert "Choose at least one member, or a number of practice cards." in html
+    assert "cards" not in progress_done()
+
+
+def test_checklist_shows_what_is_left_and_finish_makes_setup_complete(client, app):
+    named_practice(client)
+    client.post(
+        "/setup/members/upload",
+        data={
+            "members_file": (io.BytesIO(b"email,first_name\na@b.example,A\n"), "m.csv")
+        },
+        content_type="multipart/form-data",
+    )
+    waiting = Path(app.instance_path) / member_files.FOLDER
+    assert list(waiting.glob("*.csv"))
     html = client.get("/setup/golive").get_data(as_text=True)
     assert 'id="check-policy"' in html and "no policy yet" in html
     assert "none yet: an administrator can sign" in html
@@ -100,6 +117,7 @@ def test_checklist_shows_what_is_left_and_finish_makes_setup_complete(client):
     assert row.setup_completed_at is not None
     assert row.setup_progress["steps"]["golive"]["state"] == "done"
     assert AuditEvent.select().where(AuditEvent.action == "setup.completed").exists()
+    assert not list(waiting.glob("*.csv"))  # no members file outlives setup
     assert "Setup was finished on" in client.get("/setup/golive").get_data(as_text=True)
 
 

@@ -136,6 +136,9 @@ def test_services_save_rows_and_mark_typed_in_sensitive_lines(client):
     form.pop("line-0-include")
     client.post("/setup/services", data=form)
     assert ServiceLine.get(ServiceLine.slug == "primary-care").active is False
+    # Suggestions only start the list: an unticked one does not come back.
+    again = client.get("/setup/services").get_data(as_text=True)
+    assert 'value="Pediatrics"' not in again
 
 
 def test_services_refuse_repeated_names(client):

@@ -4,12 +4,7 @@ from dataclasses import dataclass, field
 
 from portal.models import Location, ServiceLine
 from portal.setup import checks
-from portal.setup.facts import (
-    looks_sensitive,
-    slugify,
-    suggested_lines,
-    suggested_locations,
-)
+from portal.setup.facts import looks_sensitive, suggested_lines, suggested_locations
 
 BLANK_LINE_ROWS = 3
 BLANK_PLACE_ROWS = 2
@@ -45,12 +40,11 @@ def line_rows(kind):
                 line.sensitive,
             )
         )
-    taken = {line.slug for line in existing}
-    for name in suggested_lines(kind):
-        if slugify(name) not in taken:
-            rows.append(
-                Row(len(rows), "suggested", None, name, "", True, looks_sensitive(name))
-            )
+    # Suggestions only to start from: once lines exist, an untick stays untick.
+    for name in [] if existing else suggested_lines(kind):
+        rows.append(
+            Row(len(rows), "suggested", None, name, "", True, looks_sensitive(name))
+        )
     rows += [Row(len(rows) + i, "new", include=True) for i in range(BLANK_LINE_ROWS)]
     return rows
 

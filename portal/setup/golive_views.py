@@ -11,7 +11,7 @@ from portal.db import utcnow
 from portal.practice import get_settings
 from portal.recognition import versions
 from portal.referrals import qr
-from portal.setup import bp, golive, progress
+from portal.setup import bp, golive, member_files, progress
 from portal.setup.views import render_step
 
 
@@ -73,23 +73,25 @@ def landing_zip():
 def cards():
     """Choose members (or the practice's own card), then print a sheet of cards."""
     member_ids = [int(v) for v in request.args.getlist("member") if v.isdigit()]
-    copies = request.args.get("practice", "")
-    if not member_ids and not copies.isdigit():
+    raw = request.args.get("practice", "")
+    copies = int(raw) if raw.isdigit() else 0
+    if not member_ids and not copies:
         query = request.args.get("q", "").strip()[:80]
         return render_template(
             "setup/cards_choose.html",
             query=query,
             members=golive.find_members(query),
+            nothing_chosen="practice" in request.args,
         )
     sheet = golive.member_cards(
         member_ids,
         lambda code: url_for("referrals.qr_image", code=code, fmt="svg", c="print"),
     )
-    if copies.isdigit() and int(copies) > 0:
-        sheet += golive.practice_cards(int(copies), url_for("setup.practice_qr"))
+    if copies:
+        sheet += golive.practice_cards(copies, url_for("setup.practice_qr"))
     progress.mark_done("cards")
     audit.record(
-        actor(), "cards.printed", "", {"members": member_ids, "practice": copies or "0"}
+        actor(), "cards.printed", "", {"members": member_ids, "practice": copies}
     )
     return render_template(
         "setup/cards.html", sheet=sheet, join_url=golive.public_base() + "/join"
@@ -113,5 +115,6 @@ def finish():
     except ValueError:
         flash(_("Enter the practice's name and postal address first."), "error")
         return redirect(url_for("setup.practice"))
+    member_files.discard_waiting()
     flash(_("Setup is finished. The program is live."), "success")
     return redirect(url_for("setup.golive"))

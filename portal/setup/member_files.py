@@ -105,7 +105,7 @@ def _header_and_preview(text):
 
 def save(data, filename):
     """Keep an uploaded file; return its Upload (raises ValueError if unusable)."""
-    _sweep()
+    sweep()
     text = data.decode("utf-8-sig", errors="replace")
     headers, preview = _header_and_preview(text)
     if not [h for h in headers if h.strip()]:
@@ -274,7 +274,14 @@ def _write(path, document):
     os.replace(partial, path)
 
 
-def _sweep():
+def discard_waiting():
+    """Delete every members file still waiting: once setup ends, none should."""
+    for path in _folder().glob("*.csv"):
+        path.unlink(missing_ok=True)
+
+
+def sweep():
+    """Delete files left behind by an upload abandoned a day ago or more."""
     cutoff = time.time() - KEEP_SECONDS
     for path in _folder().iterdir():
         try:

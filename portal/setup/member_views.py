@@ -56,6 +56,7 @@ def _page(upload=None, report=None, problems=None, status=200):
 def members_step():
     if request.method == "POST":
         return skipped("members") or redirect(url_for("setup.members"))
+    member_files.sweep()
     return _page(_current_upload())
 
 
