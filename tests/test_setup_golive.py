@@ -111,6 +111,8 @@ def test_checklist_shows_what_is_left_and_finish_makes_setup_complete(client, ap
     assert 'id="check-policy"' in html and "no policy yet" in html
     assert "none yet: an administrator can sign" in html
     assert 'id="check-plans"' in html  # the practice runs memberships
+    assert '<a href="/staff/membership">Do it now</a>' in html
+    assert 'href="/staff/users"' not in html  # only an administrator adds staff
     response = client.post("/setup/finish")
     assert response.headers["Location"] == "/setup/golive"
     row = PracticeSettings.get_by_id(1)

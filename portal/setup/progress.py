@@ -136,7 +136,9 @@ class Item:
     label: str
     done: bool
     detail: str
-    step: str = ""
+    # Where to do it, and the permission that page needs.
+    endpoint: str = ""
+    permission: str = "settings"
 
 
 def checklist():
@@ -152,21 +154,21 @@ def checklist():
             _l("Practice details"),
             bool(settings.name and settings.postal_address and settings.us_state),
             f"{settings.name or 'no name yet'}, {settings.us_state or 'no state'}",
-            "practice",
+            "setup.practice",
         ),
         Item(
             "services",
             _l("Service lines and locations"),
             lines > 0,
             f"{lines} service line(s), {places} location(s)",
-            "services",
+            "setup.services",
         ),
         Item(
             "branding",
             _l("Branding"),
             bool(step_state("branding", settings)),
             _branding_detail(settings),
-            "branding",
+            "setup.branding",
         ),
         _policy_item(),
         Item(
@@ -174,28 +176,34 @@ def checklist():
             _l("Recognition catalog"),
             CatalogItem.select().where(CatalogItem.active == True).exists(),  # noqa: E712
             f"{CatalogItem.select().count()} item(s)",
-            "program",
+            "setup.program",
         ),
         Item(
             "prompts",
             _l("Prompt rules"),
             PromptRule.select().exists(),
             "saved" if PromptRule.select().exists() else "not saved yet",
-            "program",
+            "setup.program",
         ),
         Item(
             "members",
             _l("Members imported"),
             members > 0,
             f"{members} member(s)",
-            "members",
+            "setup.members",
         ),
         _compliance_item(),
     ]
     if settings.membership_enabled:
         plans = MembershipPlan.select().where(MembershipPlan.active == True).count()  # noqa: E712
         items.append(
-            Item("plans", _l("Membership plans"), plans > 0, f"{plans} plan(s)")
+            Item(
+                "plans",
+                _l("Membership plans"),
+                plans > 0,
+                f"{plans} plan(s)",
+                "invitations.plans",
+            )
         )
     items += [
         Item("document", _l("Program document for counsel"), "document" in things, ""),
@@ -221,7 +229,12 @@ def _policy_item():
     else:
         detail = "no policy yet: nothing of value can be approved"
     return Item(
-        "policy", _l("Recognition policy signed"), active is not None, detail, "program"
+        "policy",
+        _l("Recognition policy signed"),
+        active is not None,
+        detail,
+        "compliance.overview" if pending is not None else "setup.program",
+        "compliance" if pending is not None else "settings",
     )
 
 
@@ -236,4 +249,11 @@ def _compliance_item():
         if count
         else "none yet: an administrator can sign, or add one on the Staff page"
     )
-    return Item("compliance", _l("Compliance officer"), count > 0, detail)
+    return Item(
+        "compliance",
+        _l("Compliance officer"),
+        count > 0,
+        detail,
+        "accounts.staff_list",
+        "admin",
+    )
