@@ -21,9 +21,8 @@ from portal.models import (
     Suppression,
 )
 from portal.practice import get_settings
-from portal.prompts import rules
+from portal.prompts import bulk, rules
 
-CHUNK = 500
 COUNTED = ("scheduled", "sent")
 
 
@@ -106,9 +105,17 @@ class Context:
         self.members = _members(member_ids)
         self.suppressed = _suppressed([m.email for m in self.members.values()])
         self.history = _history(member_ids)
+        self._snapshots = {}
 
     def rule_for(self, service_line_id):
         return self.rules.get(service_line_id) or self.rules[None]
+
+    def snapshot(self, rule):
+        """The rule's values as stored with each decision (made once per rule)."""
+        key = (rule.source, rule.rule_id)
+        if key not in self._snapshots:
+            self._snapshots[key] = rule.snapshot(self.timezone)
+        return self._snapshots[key]
 
     def member_facts(self, member_id):
         member = self.members[member_id]
@@ -147,18 +154,20 @@ class Context:
 def _members(member_ids):
     query = Member.select(
         Member.id, Member.email, Member.prompts_opt_out, Member.erased_at
-    ).where(Member.id.in_(member_ids))
+    ).where(Member.id.in_(bulk.among(member_ids)))
     if not is_sqlite():
         # Two batches for one member must not both pass the cooldown check.
         query = query.order_by(Member.id).for_update()
-    return {member.id: member for member in query}
+    return {member.id: member for member in query.namedtuples()}
 
 
 def _suppressed(emails):
     emails = [e for e in emails if e]
     if not emails:
         return set()
-    query = Suppression.select(Suppression.email).where(Suppression.email.in_(emails))
+    query = Suppression.select(Suppression.email).where(
+        Suppression.email.in_(bulk.among(emails))
+    )
     return {row.email for row in query}
 
 
@@ -167,7 +176,8 @@ def _history(member_ids):
     when = fn.MAX(fn.COALESCE(Prompt.sent_at, Prompt.scheduled_for))
     query = (
         Prompt.select(Prompt.member, when.alias("latest"), fn.COUNT(Prompt.id))
-        .where(Prompt.member.in_(member_ids), Prompt.status.in_(COUNTED))
+        .where(Prompt.member.in_(bulk.among(member_ids)))
+        .where(Prompt.status.in_(COUNTED))
         .group_by(Prompt.member)
         .tuples()
     )
@@ -195,21 +205,20 @@ def decide_many(items, now=None):
     for item in items:
         at = item.decided_at or now
         decision, rule = context.decide(item, at)
-        outcome.prompts.append(_row(item, decision, rule, context.timezone, at))
+        outcome.prompts.append(_row(item, decision, context.snapshot(rule), at))
         if decision.recovery_alert and item.visit_id not in open_alerts:
             alerts.append(
                 {"visit": item.visit_id, "member": item.member_id, "created_at": at}
             )
             open_alerts.add(item.visit_id)
-    _insert(Prompt, outcome.prompts)
-    _insert(RecoveryAlert, alerts)
+    bulk.insert(Prompt, outcome.prompts)
+    bulk.insert(RecoveryAlert, alerts)
     outcome.alerts = len(alerts)
     return outcome
 
 
-def _row(item, decision, rule, timezone, at):
-    snapshot = rule.snapshot(timezone)
-    snapshot.update(scale=item.scale, score=item.score)
+def _row(item, decision, snapshot, at):
+    snapshot = {**snapshot, "scale": item.scale, "score": item.score}
     return {
         "visit": item.visit_id,
         "member": item.member_id,
@@ -224,11 +233,7 @@ def _row(item, decision, rule, timezone, at):
 
 def _open_alerts(visit_ids):
     query = RecoveryAlert.select(RecoveryAlert.visit).where(
-        RecoveryAlert.visit.in_(visit_ids), RecoveryAlert.resolved_at.is_null()
+        RecoveryAlert.visit.in_(bulk.among(visit_ids)),
+        RecoveryAlert.resolved_at.is_null(),
     )
     return {row.visit_id for row in query}
-
-
-def _insert(model, rows):
-    for start in range(0, len(rows), CHUNK):
-        model.insert_many(rows[start : start + CHUNK]).on_conflict_ignore().execute()

@@ -23,7 +23,7 @@ from portal import events
 from portal.db import utcnow, write_transaction
 from portal.models import Location, Member, SatisfactionSignal, ServiceLine, Visit
 from portal.practice import get_settings
-from portal.prompts import deciding, rules, surveys
+from portal.prompts import bulk, deciding, rules, surveys
 
 MAX_BATCH = 1000
 # A clock a little ahead at the sender is fine; an appointment to come is not.
@@ -190,15 +190,20 @@ def _members(items):
     emails = {i.member_email.lower() for i in items if i.member_email}
     if not ids and not emails:
         return {}, {}
-    query = Member.select(Member.id, Member.external_id, Member.email).where(
-        Member.external_id.in_(ids) | Member.email.in_(emails)
+    query = (
+        Member.select(Member.id, Member.external_id, Member.email)
+        .where(
+            Member.external_id.in_(bulk.among(ids))
+            | Member.email.in_(bulk.among(emails))
+        )
+        .tuples()
     )
     by_id, by_email = {}, {}
-    for member in query:
-        if member.external_id:
-            by_id[member.external_id] = member.id
-        if member.email:
-            by_email[member.email] = member.id
+    for member_id, external_id, email in query:
+        if external_id:
+            by_id[external_id] = member_id
+        if email:
+            by_email[email] = member_id
     return by_id, by_email
 
 
@@ -209,7 +214,7 @@ def _taken_signal_ids(items):
     query = (
         SatisfactionSignal.select(SatisfactionSignal.external_id, Visit.external_id)
         .join(Visit)
-        .where(SatisfactionSignal.external_id.in_(wanted))
+        .where(SatisfactionSignal.external_id.in_(bulk.among(wanted)))
         .tuples()
     )
     return dict(query)
@@ -263,9 +268,9 @@ def _member_for(item, by_id, by_email, errors):
 
 
 def _store_visits(rows, report, zone, now):
-    created = insert_returning(
-        Visit, [row for row, _ in rows.values()], Visit.id, Visit.external_id
-    )
+    ordered = sorted(rows.values(), key=lambda pair: pair[0]["external_id"])
+    # One insert order for every sender, so concurrent batches lock alike.
+    created = bulk.insert(Visit, [row for row, _ in ordered], ("id", "external_id"))
     report.created = len(created)
     report.unchanged = len(rows) - len(created)
     ids = {external_id: visit_id for visit_id, external_id in created}
@@ -278,7 +283,7 @@ def _store_visits(rows, report, zone, now):
             continue
         signal_rows.append(signal_row(visit_id, signal, row["source"], zone, now))
         pending.append(_pending(visit_id, row, signal))
-    stored = insert_returning(SatisfactionSignal, signal_rows, SatisfactionSignal.id)
+    stored = bulk.insert(SatisfactionSignal, signal_rows, ("id",))
     announce(list(ids.values()), [signal_id for (signal_id,) in stored])
     outcome = deciding.decide_many(pending, now)
     report.prompts_scheduled = len(outcome.scheduled)
@@ -314,27 +319,15 @@ def _pending(visit_id, row, signal):
     )
 
 
-def insert_returning(model, rows, *columns):
-    """Insert, skipping rows that already exist; return the inserted ones."""
-    inserted = []
-    for start in range(0, len(rows), deciding.CHUNK):
-        query = (
-            model.insert_many(rows[start : start + deciding.CHUNK])
-            .on_conflict_ignore()
-            .returning(*columns)
-            .tuples()
-        )
-        inserted.extend(query.execute())
-    return inserted
-
-
 def announce(visit_ids, signal_ids):
     """Send visit_recorded and signal_recorded for rows stored just now."""
     # Building a model per row costs time; only do it when someone listens.
     if events.visit_recorded.receivers and visit_ids:
-        for visit in Visit.select().where(Visit.id.in_(visit_ids)):
+        for visit in Visit.select().where(Visit.id.in_(bulk.among(visit_ids))):
             events.visit_recorded.send(visit)
     if events.signal_recorded.receivers and signal_ids:
-        query = SatisfactionSignal.select().where(SatisfactionSignal.id.in_(signal_ids))
+        query = SatisfactionSignal.select().where(
+            SatisfactionSignal.id.in_(bulk.among(signal_ids))
+        )
         for signal in query:
             events.signal_recorded.send(signal)

@@ -11,12 +11,11 @@ from zoneinfo import ZoneInfo
 from portal.db import utcnow, write_transaction
 from portal.models import Prompt, RecoveryAlert, SatisfactionSignal, Survey, Visit
 from portal.practice import get_settings
-from portal.prompts import deciding, rules
+from portal.prompts import bulk, deciding, rules
 from portal.prompts.intake import (
     BatchReport,
     SignalItem,
     announce,
-    insert_returning,
     problem,
     signal_row,
     validate,
@@ -44,7 +43,9 @@ def ingest_signals(raw_items, source="api"):
     wanted = {item.visit_external_id for _, item in items}
     visits = {
         v.external_id: v
-        for v in Visit.select(*VISIT_COLUMNS).where(Visit.external_id.in_(wanted))
+        for v in Visit.select(*VISIT_COLUMNS).where(
+            Visit.external_id.in_(bulk.among(wanted))
+        )
     }
     accepted = []
     for index, item in items:
@@ -58,12 +59,7 @@ def ingest_signals(raw_items, source="api"):
     if accepted:
         with write_transaction():
             rows = [signal_row(v.id, item, source, zone, now) for v, item in accepted]
-            stored = insert_returning(
-                SatisfactionSignal,
-                rows,
-                SatisfactionSignal.id,
-                SatisfactionSignal.external_id,
-            )
+            stored = bulk.insert(SatisfactionSignal, rows, ("id", "external_id"))
             fresh = {external_id for _, external_id in stored}
             report.created = len(fresh)
             report.unchanged = len(rows) - len(fresh)
@@ -98,7 +94,8 @@ def _act(signals, now, report):
         return
     visit_ids = [visit.id for visit, _ in signals]
     prompts = {
-        p.visit_id: p for p in Prompt.select().where(Prompt.visit.in_(visit_ids))
+        p.visit_id: p
+        for p in Prompt.select().where(Prompt.visit.in_(bulk.among(visit_ids)))
     }
     first, later, seen = [], [], set()
     for visit, item in signals:
@@ -109,7 +106,7 @@ def _act(signals, now, report):
             first.append(_pending(visit, item))
     # A survey no longer needs sending once any signal is in.
     Survey.delete().where(
-        Survey.visit.in_(visit_ids), Survey.sent_at.is_null()
+        Survey.visit.in_(bulk.among(visit_ids)), Survey.sent_at.is_null()
     ).execute()
     outcome = deciding.decide_many(first, now)
     report.prompts_scheduled += len(outcome.scheduled)

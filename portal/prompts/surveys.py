@@ -23,7 +23,7 @@ from portal.models import (
     Visit,
 )
 from portal.practice import get_settings
-from portal.prompts import deciding, rules, tokens
+from portal.prompts import bulk, deciding, rules, tokens
 from portal.web import external_url
 
 FLAG_COLUMNS = (
@@ -53,10 +53,7 @@ def schedule_for(visits, now):
             continue
         when = rules.send_time(max(row["visited_at"] + delay, now), default, zone)
         rows.append({"visit": visit_id, "scheduled_for": when})
-    for start in range(0, len(rows), deciding.CHUNK):
-        Survey.insert_many(
-            rows[start : start + deciding.CHUNK]
-        ).on_conflict_ignore().execute()
+    bulk.insert(Survey, rows)
     return [row["scheduled_for"] for row in rows]
 
 
@@ -74,15 +71,15 @@ def _may_ask(row, reachable, sensitive, now):
 def _reachable(member_ids):
     """Return the members a survey may be sent to: an address, not erased."""
     members = Member.select(Member.id, Member.email).where(
-        Member.id.in_(member_ids),
+        Member.id.in_(bulk.among(member_ids)),
         Member.email.is_null(False),
         Member.erased_at.is_null(),
     )
-    emails = {m.id: m.email for m in members}
+    emails = dict(members.tuples())
     blocked = {
         row.email
         for row in Suppression.select(Suppression.email).where(
-            Suppression.email.in_(list(emails.values()))
+            Suppression.email.in_(bulk.among(emails.values()))
         )
     }
     return {member_id for member_id, email in emails.items() if email not in blocked}
