@@ -3,7 +3,8 @@
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as settings
 from portal import db, i18n, web
@@ -33,12 +34,18 @@ def create_app(config=None):
     db.init_app(app)
     csrf.init_app(app)
     compress.init_app(app)
+    app.after_request(_buffer_compressible_files)
     htmx.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     web.init_app(app)
     _register_blueprints(app)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a proxy (Fly's edge), take the client's address from the
+        # proxy's X-Forwarded-For, or every client shares one rate limit.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 
@@ -70,6 +77,20 @@ def _apply_defaults(app, overrides):
             "image/svg+xml",
         ],
     )
+
+
+def _buffer_compressible_files(response):
+    """Read a static script or style into memory before it is compressed.
+
+    Registered after the compressor, so it runs first: the compressor then
+    works on bytes, and the file is closed with the response instead of being
+    left to the garbage collector when its stream is replaced.
+    """
+    compressible = response.mimetype in current_app.config["COMPRESS_MIMETYPES"]
+    if response.direct_passthrough and compressible:
+        response.direct_passthrough = False
+        response.make_sequence()
+    return response
 
 
 def _register_blueprints(app):

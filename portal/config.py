@@ -50,6 +50,7 @@ def from_environment(instance_path):
         ).rstrip("/"),
         "ALLOWED_ORIGINS": os.environ.get("ALLOWED_ORIGINS", ""),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "PRACTICE_NAME": os.environ.get("PRACTICE_NAME", ""),
         "PRACTICE_ADDRESS": os.environ.get("PRACTICE_ADDRESS", ""),

@@ -122,3 +122,27 @@ def test_sqlite_runs_in_wal_with_foreign_keys(app, backend):
     assert database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert database.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_client_address_comes_from_the_proxy_only_when_trusted(tmp_path):
+    from flask import request
+
+    for hops, expected in ((0, "10.0.0.1"), (1, "203.0.113.9")):
+        app = create_app(
+            {
+                "INSTANCE_PATH": str(tmp_path),
+                "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+                "TRUSTED_PROXIES": hops,
+            }
+        )
+
+        @app.get("/whoami")
+        def whoami():
+            return request.remote_addr
+
+        answer = app.test_client().get(
+            "/whoami",
+            headers={"X-Forwarded-For": "203.0.113.9"},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},
+        )
+        assert answer.get_data(as_text=True) == expected
