@@ -61,11 +61,11 @@ def _label(table, key):
 def register(app):
     """Make the labels and the money filter available to every template."""
     app.jinja_env.globals.update(
-        kind_label=lambda key: _label(KINDS, key),
-        trigger_label=lambda key: _label(TRIGGERS, key),
-        status_label=lambda key: _label(STATUSES, key),
-        member_status_label=lambda key: _label(MEMBER_STATUSES, key),
-        check_label=lambda key: _label(CHECKS, key),
+        item_kind_label=lambda key: _label(KINDS, key),
+        recognition_trigger_label=lambda key: _label(TRIGGERS, key),
+        recognition_status_label=lambda key: _label(STATUSES, key),
+        thanks_status_label=lambda key: _label(MEMBER_STATUSES, key),
+        policy_check_label=lambda key: _label(CHECKS, key),
         federal_rule_label=lambda key: _label(FEDERAL_RULES, key),
     )
     app.jinja_env.globals["recognition_card"] = member_views.card_context
