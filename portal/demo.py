@@ -4,6 +4,7 @@ import random
 from datetime import timedelta
 
 from portal import audit
+from portal.attribution.feed import backfill as backfill_attribution
 from portal.db import database, utcnow
 from portal.models import (
     Click,
@@ -95,6 +96,7 @@ def load(seed=7, echo=print):
         signups = _signups(rng, now, links, lines, locations)
         prompt_history.replay(now)  # decisions, sends and alerts as if live
         recognition_demo.load(echo=echo)
+        backfill_attribution()  # insert_many sent no signals
         audit.record("cli", "demo.loaded", "", {"seed": seed})
     echo(
         f"demo practice loaded: {len(members)} members, {visits} visits, "

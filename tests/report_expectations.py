@@ -68,16 +68,13 @@ class Expected:
         }
 
     def revenue(self):
-        source_of = {
-            s.member_id: s.how_heard
-            for s in self.signups
-            if s.member_id and s.became_patient_at
-        }
-        patients = Counter(
-            s.how_heard
+        acquired = [
+            s
             for s in self.signups
             if s.member_id and s.became_patient_at and s.became_patient_at < self.end
-        )
+        ]
+        source_of = {s.member_id: s.how_heard for s in acquired}
+        patients = Counter(s.how_heard for s in acquired)
         month, twelve = Counter(), Counter()
         for v in self.visits:
             source = source_of.get(v.member_id)

@@ -1,5 +1,6 @@
 from flask import jsonify
 
+from portal.api import attribution as _attribution  # noqa: F401
 from portal.api import bp
 from portal.api import signups as _signups  # noqa: F401
 from portal.api import visits as _visits  # noqa: F401

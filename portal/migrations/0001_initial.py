@@ -117,14 +117,14 @@ SQLITE = [
     'NOT NULL, "self_referral" INTEGER NOT NULL, "existing_patient" INTEGER NOT '
     'NULL, "origin" VARCHAR(255) NOT NULL, "status" VARCHAR(255) NOT NULL, '
     '"status_changed_at" DATETIME NOT NULL, "member_id" INTEGER, '
-    '"became_patient_at" DATETIME, "created_at" DATETIME NOT NULL, FOREIGN KEY '
-    '("service_line_id") REFERENCES "service_line" ("id"), FOREIGN KEY '
-    '("location_id") REFERENCES "location" ("id"), FOREIGN KEY ("plan_id") '
-    'REFERENCES "membership_plan" ("id"), FOREIGN KEY ("link_id") REFERENCES '
-    '"referral_link" ("id"), FOREIGN KEY ("ambassador_id") REFERENCES "member" '
-    '("id"), FOREIGN KEY ("click_id") REFERENCES "click" ("id") ON DELETE SET '
-    'NULL, FOREIGN KEY ("invitation_id") REFERENCES "invitation" ("id"), FOREIGN '
-    'KEY ("member_id") REFERENCES "member" ("id"))',
+    '"became_patient_at" DATETIME, "retained_at" DATETIME, "created_at" DATETIME '
+    'NOT NULL, FOREIGN KEY ("service_line_id") REFERENCES "service_line" ("id"), '
+    'FOREIGN KEY ("location_id") REFERENCES "location" ("id"), FOREIGN KEY '
+    '("plan_id") REFERENCES "membership_plan" ("id"), FOREIGN KEY ("link_id") '
+    'REFERENCES "referral_link" ("id"), FOREIGN KEY ("ambassador_id") REFERENCES '
+    '"member" ("id"), FOREIGN KEY ("click_id") REFERENCES "click" ("id") ON '
+    'DELETE SET NULL, FOREIGN KEY ("invitation_id") REFERENCES "invitation" '
+    '("id"), FOREIGN KEY ("member_id") REFERENCES "member" ("id"))',
     'CREATE INDEX IF NOT EXISTS "sign_up_email" ON "sign_up" ("email")',
     'CREATE INDEX IF NOT EXISTS "sign_up_service_line_id" ON "sign_up" '
     '("service_line_id")',
@@ -136,9 +136,14 @@ SQLITE = [
     'CREATE INDEX IF NOT EXISTS "sign_up_invitation_id" ON "sign_up" ("invitation_id")',
     'CREATE INDEX IF NOT EXISTS "sign_up_status" ON "sign_up" ("status")',
     'CREATE INDEX IF NOT EXISTS "sign_up_member_id" ON "sign_up" ("member_id")',
-    'CREATE INDEX IF NOT EXISTS "sign_up_created_at" ON "sign_up" ("created_at")',
+    'CREATE INDEX IF NOT EXISTS "sign_up_became_patient_at" ON "sign_up" '
+    '("became_patient_at")',
     'CREATE INDEX IF NOT EXISTS "sign_up_ambassador_id_created_at" ON "sign_up" '
     '("ambassador_id", "created_at")',
+    "CREATE INDEX IF NOT EXISTS "
+    '"sign_up_created_at_ambassador_id_how_heard_channel_statu_635282c" ON '
+    '"sign_up" ("created_at", "ambassador_id", "how_heard", "channel", "status", '
+    '"service_line_id", "location_id")',
     'CREATE TABLE IF NOT EXISTS "visit" ("id" INTEGER NOT NULL PRIMARY KEY, '
     '"external_id" VARCHAR(255) NOT NULL, "member_id" INTEGER NOT NULL, '
     '"service_line_id" INTEGER, "location_id" INTEGER, "visited_at" DATETIME NOT '
@@ -154,6 +159,8 @@ SQLITE = [
     'CREATE INDEX IF NOT EXISTS "visit_service_line_id" ON "visit" ("service_line_id")',
     'CREATE INDEX IF NOT EXISTS "visit_location_id" ON "visit" ("location_id")',
     'CREATE INDEX IF NOT EXISTS "visit_visited_at" ON "visit" ("visited_at")',
+    'CREATE INDEX IF NOT EXISTS "visit_member_id_visited_at_amount_cents" ON '
+    '"visit" ("member_id", "visited_at", "amount_cents")',
     'CREATE TABLE IF NOT EXISTS "satisfaction_signal" ("id" INTEGER NOT NULL '
     'PRIMARY KEY, "visit_id" INTEGER NOT NULL, "external_id" VARCHAR(255), '
     '"scale" VARCHAR(255) NOT NULL, "score" INTEGER NOT NULL, "recorded_at" '
@@ -435,14 +442,15 @@ POSTGRES = [
     'NOT NULL, "self_referral" BOOLEAN NOT NULL, "existing_patient" BOOLEAN NOT '
     'NULL, "origin" VARCHAR(255) NOT NULL, "status" VARCHAR(255) NOT NULL, '
     '"status_changed_at" TIMESTAMP NOT NULL, "member_id" INTEGER, '
-    '"became_patient_at" TIMESTAMP, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY '
-    '("service_line_id") REFERENCES "service_line" ("id"), FOREIGN KEY '
-    '("location_id") REFERENCES "location" ("id"), FOREIGN KEY ("plan_id") '
-    'REFERENCES "membership_plan" ("id"), FOREIGN KEY ("link_id") REFERENCES '
-    '"referral_link" ("id"), FOREIGN KEY ("ambassador_id") REFERENCES "member" '
-    '("id"), FOREIGN KEY ("click_id") REFERENCES "click" ("id") ON DELETE SET '
-    'NULL, FOREIGN KEY ("invitation_id") REFERENCES "invitation" ("id"), FOREIGN '
-    'KEY ("member_id") REFERENCES "member" ("id"))',
+    '"became_patient_at" TIMESTAMP, "retained_at" TIMESTAMP, "created_at" '
+    'TIMESTAMP NOT NULL, FOREIGN KEY ("service_line_id") REFERENCES '
+    '"service_line" ("id"), FOREIGN KEY ("location_id") REFERENCES "location" '
+    '("id"), FOREIGN KEY ("plan_id") REFERENCES "membership_plan" ("id"), FOREIGN '
+    'KEY ("link_id") REFERENCES "referral_link" ("id"), FOREIGN KEY '
+    '("ambassador_id") REFERENCES "member" ("id"), FOREIGN KEY ("click_id") '
+    'REFERENCES "click" ("id") ON DELETE SET NULL, FOREIGN KEY ("invitation_id") '
+    'REFERENCES "invitation" ("id"), FOREIGN KEY ("member_id") REFERENCES '
+    '"member" ("id"))',
     'CREATE INDEX IF NOT EXISTS "sign_up_email" ON "sign_up" ("email")',
     'CREATE INDEX IF NOT EXISTS "sign_up_service_line_id" ON "sign_up" '
     '("service_line_id")',
@@ -454,9 +462,14 @@ POSTGRES = [
     'CREATE INDEX IF NOT EXISTS "sign_up_invitation_id" ON "sign_up" ("invitation_id")',
     'CREATE INDEX IF NOT EXISTS "sign_up_status" ON "sign_up" ("status")',
     'CREATE INDEX IF NOT EXISTS "sign_up_member_id" ON "sign_up" ("member_id")',
-    'CREATE INDEX IF NOT EXISTS "sign_up_created_at" ON "sign_up" ("created_at")',
+    'CREATE INDEX IF NOT EXISTS "sign_up_became_patient_at" ON "sign_up" '
+    '("became_patient_at")',
     'CREATE INDEX IF NOT EXISTS "sign_up_ambassador_id_created_at" ON "sign_up" '
     '("ambassador_id", "created_at")',
+    "CREATE INDEX IF NOT EXISTS "
+    '"sign_up_created_at_ambassador_id_how_heard_channel_statu_635282c" ON '
+    '"sign_up" ("created_at", "ambassador_id", "how_heard", "channel", "status", '
+    '"service_line_id", "location_id")',
     'CREATE TABLE IF NOT EXISTS "visit" ("id" SERIAL NOT NULL PRIMARY KEY, '
     '"external_id" VARCHAR(255) NOT NULL, "member_id" INTEGER NOT NULL, '
     '"service_line_id" INTEGER, "location_id" INTEGER, "visited_at" TIMESTAMP NOT '
@@ -472,6 +485,8 @@ POSTGRES = [
     'CREATE INDEX IF NOT EXISTS "visit_service_line_id" ON "visit" ("service_line_id")',
     'CREATE INDEX IF NOT EXISTS "visit_location_id" ON "visit" ("location_id")',
     'CREATE INDEX IF NOT EXISTS "visit_visited_at" ON "visit" ("visited_at")',
+    'CREATE INDEX IF NOT EXISTS "visit_member_id_visited_at_amount_cents" ON '
+    '"visit" ("member_id", "visited_at", "amount_cents")',
     'CREATE TABLE IF NOT EXISTS "satisfaction_signal" ("id" SERIAL NOT NULL '
     'PRIMARY KEY, "visit_id" INTEGER NOT NULL, "external_id" VARCHAR(255), '
     '"scale" VARCHAR(255) NOT NULL, "score" INTEGER NOT NULL, "recorded_at" '

@@ -31,6 +31,10 @@ class Visit(BaseModel):
     source = CharField(default="api")
     created_at = DateTimeField(default=utcnow)
 
+    class Meta:
+        # Revenue per patient sums a member's visits from this index alone.
+        indexes = ((("member", "visited_at", "amount_cents"), False),)
+
 
 class SatisfactionSignal(BaseModel):
     visit = ForeignKeyField(Visit, backref="signals", on_delete="CASCADE")

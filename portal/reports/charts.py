@@ -27,8 +27,8 @@ def _open(title, height, summary):
     chart_id = f"chart-{next(_ids)}"
     return [
         f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" aria-labelledby="{chart_id}-t '
-        f'{chart_id}-d" xmlns="http://www.w3.org/2000/svg" '
+        f'width="{WIDTH}" height="{height}" aria-labelledby="{chart_id}-t" '
+        f'aria-describedby="{chart_id}-d" xmlns="http://www.w3.org/2000/svg" '
         f'font-family="system-ui, sans-serif" font-size="{FONT}">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(summary)}</desc>',

@@ -22,13 +22,14 @@ def build(month, timezone, now=None):
     start, end = month.bounds(timezone)
     months = month.trailing(TREND_MONTHS)
     month_edges = edges(months, timezone)
-    by_source = _rows(queries.by_dimension(queries.SignUp.how_heard, start, end))
+    by_source = queries.by_dimension(queries.SignUp.how_heard, start, end)
+    trend = _trend(months, month_edges)
     report = {
         "month": str(month),
         "timezone": timezone,
         "generated_at": _stamp(now or utcnow()),
         "range_utc": [_stamp(start), _stamp(end)],
-        "totals": _totals(by_source, start, end),
+        "totals": _totals(trend),
         "by_source": _ordered(by_source, HOW_HEARD, "source"),
         "by_channel": _channels(start, end),
         "by_ambassador": _ambassadors(start, end),
@@ -42,17 +43,13 @@ def build(month, timezone, now=None):
         "revenue": _revenue(months[0].bounds(timezone)[0], start, end),
         "recognition": _recognition(month, months, month_edges, end),
         "dormant": _dormant(end, timezone),
-        "trend": _trend(months, month_edges),
+        "trend": trend,
     }
     return report
 
 
 def _stamp(moment):
     return moment.replace(microsecond=0).isoformat() + "Z"
-
-
-def _rows(grouped):
-    return {key: dict(counts) for key, counts in grouped.items()}
 
 
 def _ordered(grouped, known, label):
@@ -62,14 +59,11 @@ def _ordered(grouped, known, label):
     return [{label: key, **grouped.get(key, empty)} for key in keys]
 
 
-def _totals(by_source, start, end):
-    referred = queries.by_dimension(queries.SignUp.kind, start, end, referred_only=True)
-    return {
-        "signups": sum(row["signups"] for row in by_source.values()),
-        "new_patients": sum(row["new_patients"] for row in by_source.values()),
-        "referred_signups": sum(row["signups"] for row in referred.values()),
-        "referred_new_patients": sum(row["new_patients"] for row in referred.values()),
-    }
+def _totals(trend):
+    """The month's totals: the last month of the trend, counted the same way."""
+    month = trend[-1]
+    keys = ("signups", "new_patients", "referred_signups", "referred_new_patients")
+    return {key: month[key] for key in keys}
 
 
 def _channels(start, end):
@@ -80,17 +74,7 @@ def _channels(start, end):
 
 
 def _ambassadors(start, end):
-    grouped = queries.by_dimension(
-        queries.SignUp.ambassador, start, end, referred_only=True
-    )
-    ranked = sorted(
-        grouped.items(),
-        key=lambda item: (-item[1]["new_patients"], -item[1]["signups"], item[0]),
-    )
-    return [
-        {"member_id": member_id, **counts}
-        for member_id, counts in ranked[:TOP_AMBASSADORS]
-    ]
+    return queries.top_referrers(start, end, TOP_AMBASSADORS)
 
 
 def _named(column, names, start, end):
@@ -103,21 +87,18 @@ def _named(column, names, start, end):
 
 
 def _revenue(year_start, start, end):
-    patients = queries.patients_by_source(end)
-    month = queries.revenue_by_source(start, end)
-    year = queries.revenue_by_source(year_start, end)
-    sources = list(HOW_HEARD) + sorted(
-        (set(patients) | set(month) | set(year)) - set(HOW_HEARD)
-    )
+    grouped = queries.revenue_by_source(year_start, start, end)
+    sources = list(HOW_HEARD) + sorted(set(grouped) - set(HOW_HEARD))
+    empty = {"patients": 0, "month_cents": 0, "year_cents": 0}
     rows = []
     for source in sources:
-        count = patients.get(source, 0)
-        twelve = year.get(source, {}).get("cents", 0)
+        found = grouped.get(source, empty)
+        count, twelve = found["patients"], found["year_cents"]
         rows.append(
             {
                 "source": source,
                 "patients": count,
-                "revenue_cents": month.get(source, {}).get("cents", 0),
+                "revenue_cents": found["month_cents"],
                 "revenue_12m_cents": twelve,
                 "average_12m_cents": round(twelve / count) if count else None,
             }

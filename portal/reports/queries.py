@@ -39,30 +39,77 @@ def _count_if(condition):
     return fn.COUNT(Case(None, [(condition, SQL("1"))]))
 
 
-def _bucket(field, edges):
-    """A CASE that numbers the month (0..n-1) a time falls in."""
-    return Case(None, [(field < edge, SQL(str(i))) for i, edge in enumerate(edges[1:])])
-
-
-def by_dimension(column, start, end, referred_only=False):
-    """Sign-ups created and new patients in the range, grouped by one column."""
-    created = _within(SignUp.created_at, start, end)
-    became = _within(SignUp.became_patient_at, start, end)
+def _grouped(column, when, start, end, referred_only):
     query = (
-        SignUp.select(
-            column.alias("key"),
-            _count_if(created).alias("signups"),
-            _count_if(became).alias("new_patients"),
-        )
-        .where(created | became)
+        SignUp.select(column.alias("key"), fn.COUNT(SignUp.id).alias("n"))
+        .where(_within(when, start, end))
         .group_by(column)
     )
     if referred_only:
         query = query.where(SignUp.ambassador.is_null(False))
+    return {row["key"]: row["n"] for row in query.dicts()}
+
+
+def by_dimension(column, start, end, referred_only=False):
+    """Sign-ups created and new patients in the range, grouped by one column.
+
+    Two GROUP BYs rather than one with an OR: the first is answered from the
+    report index on created_at alone, the second from became_patient_at.
+    """
+    created = _grouped(column, SignUp.created_at, start, end, referred_only)
+    became = _grouped(column, SignUp.became_patient_at, start, end, referred_only)
     return {
-        row["key"]: {"signups": row["signups"], "new_patients": row["new_patients"]}
-        for row in query.dicts()
+        key: {"signups": created.get(key, 0), "new_patients": became.get(key, 0)}
+        for key in created.keys() | became.keys()
     }
+
+
+def _counted(column, when, start, end, created):
+    """One half of a union: per key, sign-ups created or patients, and a zero."""
+    count = fn.COUNT(SignUp.id)
+    zero = SQL("0")
+    return (
+        SignUp.select(
+            column.alias("key"),
+            (count if created else zero).alias("signups"),
+            (zero if created else count).alias("new_patients"),
+        )
+        .where(_within(when, start, end), SignUp.ambassador.is_null(False))
+        .group_by(column)
+    )
+
+
+def top_referrers(start, end, limit):
+    """The ambassadors with the most new patients (then sign-ups) in the range.
+
+    Both halves are summed and ranked in the database, so a month with
+    thousands of ambassadors returns only the ``limit`` rows shown.
+    """
+    halves = (
+        _counted(SignUp.ambassador, SignUp.created_at, start, end, True)
+        + _counted(SignUp.ambassador, SignUp.became_patient_at, start, end, False)
+    ).alias("halves")
+    signups = fn.SUM(halves.c.signups)
+    patients = fn.SUM(halves.c.new_patients)
+    query = (
+        SignUp.select(
+            halves.c.key.alias("member_id"),
+            signups.alias("signups"),
+            patients.alias("new_patients"),
+        )
+        .from_(halves)
+        .group_by(halves.c.key)
+        .order_by(patients.desc(), signups.desc(), halves.c.key)
+        .limit(limit)
+    )
+    return [
+        {
+            "member_id": row["member_id"],
+            "signups": int(row["signups"]),
+            "new_patients": int(row["new_patients"]),
+        }
+        for row in query.dicts()
+    ]
 
 
 def funnel(start, end):
@@ -81,50 +128,61 @@ def funnel(start, end):
     return {"clicks": clicks, **{key: row[key] or 0 for key in row}}
 
 
+def _per_month(model, when, edges, referred=None):
+    """Rows per month (and how many were referred): one ranged COUNT a month.
+
+    Twelve index range counts beat one CASE over a year of rows by far.
+    """
+    totals, referrals = [], []
+    for start, end in zip(edges, edges[1:], strict=False):
+        counts = [fn.COUNT(SQL("*")).alias("n")]
+        if referred is not None:
+            counts.append(fn.COUNT(referred).alias("referred"))
+        row = model.select(*counts).where(_within(when, start, end)).dicts().get()
+        totals.append(row["n"])
+        referrals.append(row.get("referred", 0))
+    return totals, referrals
+
+
 def trend(edges):
     """Per month: clicks, sign-ups and new patients (all and referred)."""
-    months = len(edges) - 1
-    series = {
-        key: [0] * months
-        for key in (
-            "clicks",
-            "signups",
-            "referred_signups",
-            "new_patients",
-            "referred_new_patients",
-        )
-    }
-    clicks = _bucket(Click.clicked_at, edges)
-    query = (
-        Click.select(clicks.alias("bucket"), fn.COUNT(Click.id).alias("n"))
-        .where(_within(Click.clicked_at, edges[0], edges[-1]))
-        .group_by(SQL("1"))
+    clicks, _ = _per_month(Click, Click.clicked_at, edges)
+    signups, referred = _per_month(SignUp, SignUp.created_at, edges, SignUp.ambassador)
+    patients, referred_patients = _per_month(
+        SignUp, SignUp.became_patient_at, edges, SignUp.ambassador
     )
-    for row in query.dicts():
-        series["clicks"][int(row["bucket"])] = row["n"]
-    for when, total, referred in (
-        (SignUp.created_at, "signups", "referred_signups"),
-        (SignUp.became_patient_at, "new_patients", "referred_new_patients"),
-    ):
-        query = (
-            SignUp.select(
-                _bucket(when, edges).alias("bucket"),
-                fn.COUNT(SignUp.id).alias("n"),
-                _count_if(SignUp.ambassador.is_null(False)).alias("referred"),
-            )
-            .where(_within(when, edges[0], edges[-1]))
-            .group_by(SQL("1"))
-        )
-        for row in query.dicts():
-            series[total][int(row["bucket"])] = row["n"]
-            series[referred][int(row["bucket"])] = row["referred"]
-    return series
+    return {
+        "clicks": clicks,
+        "signups": signups,
+        "referred_signups": referred,
+        "new_patients": patients,
+        "referred_new_patients": referred_patients,
+    }
 
 
-def patients_by_source(end):
-    """Patients who came through a sign-up before end, by how they heard."""
+def _visit_cents(start, end):
+    """The visit amounts of the sign-up's member in the range (a correlated sum)."""
+    return Visit.select(fn.SUM(Visit.amount_cents)).where(
+        Visit.member == SignUp.member,
+        Visit.visited_at >= start,
+        Visit.visited_at < end,
+    )
+
+
+def revenue_by_source(year_start, start, end):
+    """Patients who came through a sign-up before end, by how they heard, with
+    their visit amounts in the month and in the 12 months to end.
+
+    Driven from the sign-ups (thousands) into each member's visits through the
+    (member, visited_at, amount_cents) index, not from every visit of the year.
+    """
     query = (
-        SignUp.select(SignUp.how_heard, fn.COUNT(SignUp.id).alias("n"))
+        SignUp.select(
+            SignUp.how_heard,
+            fn.COUNT(SignUp.id).alias("patients"),
+            fn.SUM(_visit_cents(start, end)).alias("month_cents"),
+            fn.SUM(_visit_cents(year_start, end)).alias("year_cents"),
+        )
         .where(
             SignUp.member.is_null(False),
             SignUp.became_patient_at.is_null(False),
@@ -132,27 +190,12 @@ def patients_by_source(end):
         )
         .group_by(SignUp.how_heard)
     )
-    return {row["how_heard"]: row["n"] for row in query.dicts()}
-
-
-def revenue_by_source(start, end):
-    """Visit amounts in the range from patients who came through a sign-up."""
-    query = (
-        Visit.select(
-            SignUp.how_heard,
-            fn.SUM(Visit.amount_cents).alias("cents"),
-            fn.COUNT(fn.DISTINCT(Visit.member)).alias("patients"),
-        )
-        .join(SignUp, on=(SignUp.member == Visit.member))
-        .where(
-            _within(Visit.visited_at, start, end),
-            Visit.amount_cents.is_null(False),
-            SignUp.became_patient_at.is_null(False),
-        )
-        .group_by(SignUp.how_heard)
-    )
     return {
-        row["how_heard"]: {"cents": int(row["cents"] or 0), "patients": row["patients"]}
+        row["how_heard"]: {
+            "patients": row["patients"],
+            "month_cents": int(row["month_cents"] or 0),
+            "year_cents": int(row["year_cents"] or 0),
+        }
         for row in query.dicts()
     }
 
@@ -168,8 +211,13 @@ def active_policy_rules():
     return (version.number, version.rules or {}) if version else (None, None)
 
 
+def _bucket(field, edges):
+    """A CASE that numbers the month (0..n-1) a time falls in."""
+    return Case(None, [(field < edge, SQL(str(i))) for i, edge in enumerate(edges[1:])])
+
+
 def recognition_by_month(edges):
-    """Approved recognition value and count per month."""
+    """Approved recognition value and count per month (a small table)."""
     months = len(edges) - 1
     values, counts = [0] * months, [0] * months
     query = (
@@ -219,14 +267,21 @@ def recognition_year_to_date(year, end):
 
 
 def dormant_ambassadors(end, limit=25):
-    """Members with referred sign-ups before, but none in the 90 days to end."""
+    """Members with referred sign-ups before, but none in the 90 days to end.
+
+    Returns (how many there are, the first ``limit`` by referrals); a window
+    count gives the total in the same pass over the (ambassador, created_at)
+    index.
+    """
     last = fn.MAX(SignUp.created_at)
+    referrals = fn.COUNT(SignUp.id)
     erased = Member.select(Member.id).where(Member.erased_at.is_null(False))
     query = (
         SignUp.select(
             SignUp.ambassador,
-            fn.COUNT(SignUp.id).alias("referrals"),
+            referrals.alias("referrals"),
             last.alias("last_referred_at"),
+            fn.COUNT(SQL("*")).over().alias("total"),
         )
         .where(
             SignUp.ambassador.is_null(False),
@@ -235,18 +290,19 @@ def dormant_ambassadors(end, limit=25):
         )
         .group_by(SignUp.ambassador)
         .having(last < end - DORMANT_AFTER)
+        .order_by(referrals.desc(), last.desc(), SignUp.ambassador)
+        .limit(limit)
     )
-    total = query.count()
-    rows = query.order_by(fn.COUNT(SignUp.id).desc(), last.desc(), SignUp.ambassador)
+    rows = list(query.dicts())
     members = [
         {
             "member_id": row["ambassador"],
             "referrals": row["referrals"],
             "last_referred_at": row["last_referred_at"],
         }
-        for row in rows.limit(limit).dicts()
+        for row in rows
     ]
-    return total, members
+    return (rows[0]["total"] if rows else 0), members
 
 
 def member_names(member_ids):
