@@ -90,10 +90,20 @@ def test_a_due_prompt_is_emailed_with_link_qr_and_share_buttons(app, practice):
     assert feed.payload["prompt_id"] == prompt.id
 
 
-def test_the_email_is_written_in_the_members_language(practice):
+def test_the_email_is_written_in_the_members_language(client, practice):
     prompt = scheduled_prompt("EHR-2")
     delivery.run_due(prompt.scheduled_for)
-    assert OutboxMessage.get().language == "es"
+    message = OutboxMessage.get()
+    assert message.language == "es"
+    assert message.subject == "Gracias por visitar Maple Grove"
+    assert "Su enlace:" in message.text_body
+    assert "Enviar un mensaje a un amigo" in message.html_body
+
+    token = tokens.share_token(prompt.id)
+    page = client.get(f"/share/{token}", headers={"User-Agent": PHONE})
+    assert "Gracias por su visita" in page.get_data(as_text=True)
+    sms = client.get(f"/share/{token}/sms", headers={"User-Agent": PHONE})
+    assert "Pensé que te podría gustar Maple Grove" in unquote(sms.headers["Location"])
 
 
 def test_a_second_sweep_sends_nothing_twice(practice):
