@@ -56,6 +56,8 @@ def test_htmx_approve_swaps_the_card_and_sends_the_thank_you(client, world):
     )
     assert "Approved. The member gets a thank-you email." in card
     assert "Mark as given" in card and "<html" not in card
+    assert 'id="recognition-tabs" hx-swap-oob="true"' in card
+    assert 'Approved <span class="badge">1</span>' in card
     assert Recognition.get_by_id(world["note"].id).status == "approved"
     assert OutboxMessage.get().to_email == world["ambassador"].email
     event = AuditEvent.get(AuditEvent.action == "recognition.approved")

@@ -133,8 +133,10 @@ def _answer(recognition_id, notice=None, error=None, deny_error=None, reason="")
     recognition = Recognition.get_or_none(Recognition.id == recognition_id)
     if recognition is None:
         abort(404)
+    back = request.form.get("status")
+    back = back if back in TABS else "proposed"
     if htmx:
-        return render_template(
+        card = render_template(
             "recognition/_card.html",
             card=cards.one(recognition, current_user.staff),
             notice=notice,
@@ -142,9 +144,13 @@ def _answer(recognition_id, notice=None, error=None, deny_error=None, reason="")
             deny_error=deny_error,
             reason=reason,
         )
+        # The tab counts change too; htmx swaps them in by their id.
+        tabs = render_template(
+            "recognition/_tabs.html", tabs=TABS, counts=_counts(), status=back, oob=True
+        )
+        return card + tabs
     flash(notice or error or deny_error, "success" if notice else "error")
-    back = request.form.get("status")
-    return redirect(url_for("recognition.queue", status=back if back in TABS else None))
+    return redirect(url_for("recognition.queue", status=back))
 
 
 def _may_read_ledger():

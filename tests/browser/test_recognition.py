@@ -67,6 +67,17 @@ def test_staff_approve_and_deny_then_the_member_sees_the_thanks(
     denied = page.locator(f"#recognition-{note_id}")
     denied.get_by_text("Denied. The reason is on record.").wait_for()
     assert "staff_review: Thanked in person already" in denied.inner_text()
+    tabs = page.locator("#recognition-tabs")
+    assert tabs.inner_text().split() == [
+        "Proposed",
+        "0",
+        "Approved",
+        "1",
+        "Fulfilled",
+        "0",
+        "Denied",
+        "1",
+    ]
     save_screenshot(page, "recognition-queue-390")
 
     page.locator(f"#recognition-{bottle_id}").get_by_role(
