@@ -150,3 +150,13 @@ def test_the_dashboard_card_lists_the_latest_thank_yous(client, world):
     sign_in(client, f"m:{world['ambassador'].id}")
     page = client.get("/me/").get_data(as_text=True)
     assert "Your thank-yous" in page and "Thank-you note" in page
+
+
+def test_the_member_page_speaks_spanish(client, world):
+    workflow.approve(world["note"].id, support.staff())
+    Member.update(preferred_language="es").where(
+        Member.id == world["ambassador"].id
+    ).execute()
+    sign_in(client, f"m:{world['ambassador'].id}")
+    page = client.get("/me/recognitions").get_data(as_text=True)
+    assert "Sus agradecimientos" in page and "En camino" in page

@@ -295,3 +295,12 @@ def test_tampering_with_an_approval_event_is_named_by_audit_verify(setup, runner
     result = runner.invoke(main, ["audit", "verify"], catch_exceptions=False)
     assert result.exit_code == 1
     assert f"audit event {event.id} content does not match its hash" in result.output
+
+
+def test_the_thank_you_goes_out_in_the_members_language(setup):
+    recognition = _proposed(setup, "note", preferred_language="es")
+    workflow.approve(recognition.id, setup["staff"])
+    mail = OutboxMessage.get(OutboxMessage.kind == "thanks")
+    assert mail.language == "es" and mail.subject.startswith("Gracias de parte de")
+    assert "Como pequeño agradecimiento: Thank-you note." in mail.text_body
+    assert "no depende de la atención" in mail.html_body
