@@ -12,6 +12,8 @@ from portal.cli import main
 from portal.db import utcnow
 from portal.models import (
     AttributionEvent,
+    AuditEvent,
+    Consent,
     Member,
     OutboxMessage,
     Prompt,
@@ -240,3 +242,38 @@ def test_prompt_addresses_carry_channel_and_reference(app, practice):
     link = ReferralLink.create(member=prompt.member_id, code="ABCDEFGHJK")
     query = parse_qs(urlparse(sharing.prompt_url(link, prompt)).query)
     assert query == {"c": ["email"], sharing.PROMPT_PARAM: [str(prompt.id)]}
+
+
+def test_a_member_can_ask_never_to_be_prompted_again(client, practice):
+    prompt = scheduled_prompt()
+    delivery.run_due(prompt.scheduled_for)
+    Prompt.update(sent_at=utcnow()).execute()
+    ingest_visits([visit(2, "EHR-0", 10, hours_ago=24 * 100)])
+    Prompt.update(status="scheduled", reason_code="promoter").where(
+        Prompt.id != prompt.id
+    ).execute()
+    sign_in(client, f"m:{prompt.member_id}")
+    page = client.get("/me/").get_data(as_text=True)
+    assert "Do not ask me after visits" in page
+    assert page.count("<img class=\"qr\"") == 1  # the card leaves it to the page
+
+    token = tokens.share_token(prompt.id)
+    done = client.post(f"/share/{token}/stop", headers={"HX-Request": "true"})
+    assert "We will not ask you to share" in done.get_data(as_text=True)
+    member = Member.get_by_id(prompt.member_id)
+    assert member.prompts_opt_out is True
+    consent = Consent.get(Consent.member == member.id)
+    assert (consent.kind, consent.granted, consent.source) == (
+        "prompts",
+        False,
+        "prompt",
+    )
+    other = Prompt.get(Prompt.id != prompt.id)
+    assert (other.status, other.reason_code) == ("cancelled", "member_opted_out")
+    assert AuditEvent.get(AuditEvent.action == "member.prompts_stopped").actor == (
+        f"member:{member.id}"
+    )
+    assert 'id="prompt-card"' not in client.get("/me/").get_data(as_text=True)
+    ingest_visits([visit(3, "EHR-0", 10)])
+    latest = Prompt.select().order_by(Prompt.id.desc()).first()
+    assert latest.reason_code == "member_opted_out"

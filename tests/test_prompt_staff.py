@@ -65,6 +65,9 @@ def test_the_overview_counts_decisions_and_names_the_reasons(client, practice):
     assert "Detractor score: sent to service recovery" in page
     assert "<code>sensitive_service_line</code>" in page
     assert '<span class="badge badge-warn" id="open-alerts">1</span>' in page
+    weeks = page.split('id="weeks-table"')[1].split("</table>")[0]
+    assert "<code>detractor</code> 1" in weeks
+    assert "<code>sensitive_service_line</code> 1" in weeks
     assert html(client.get("/staff/prompts?days=365")).count("<rect") > 150
 
 

@@ -98,6 +98,17 @@ def share_via(token, channel):
     return response
 
 
+@bp.post("/share/<token>/stop")
+def stop(token):
+    """Never ask this member to share after a visit again."""
+    _, member = _prompt(token)
+    sharing.stop_prompts(member)
+    with force_locale(member.preferred_language):
+        if htmx:
+            return render_template("prompts/_stopped.html")
+        return render_template("prompts/stopped.html")
+
+
 @bp.post("/share/<token>/dismiss")
 def dismiss(token):
     """Hide the prompt card: the member said not now."""

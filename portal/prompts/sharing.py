@@ -10,8 +10,9 @@ from urllib.parse import quote
 
 from flask_babel import gettext
 
-from portal.db import utcnow
-from portal.models import Prompt
+from portal import audit
+from portal.db import utcnow, write_transaction
+from portal.models import Consent, Member, Prompt
 from portal.practice import get_settings
 from portal.prompts import tokens
 from portal.referrals.links import primary_link, referral_url
@@ -86,6 +87,42 @@ def dismiss(prompt_id, now=None):
     Prompt.update(dismissed_at=now or utcnow()).where(
         Prompt.id == prompt_id, Prompt.dismissed_at.is_null()
     ).execute()
+
+
+def stop_prompts(member, now=None):
+    """The member asked not to be asked again: record it and call off what waits."""
+    from portal.referrals.intake import CONSENT_VERSION
+
+    now = now or utcnow()
+    with write_transaction():
+        Member.update(prompts_opt_out=True).where(Member.id == member.id).execute()
+        Consent.create(
+            member=member.id,
+            kind="prompts",
+            granted=False,
+            version=CONSENT_VERSION,
+            source="prompt",
+            recorded_at=now,
+        )
+        cancelled = (
+            Prompt.update(
+                status="cancelled",
+                reason_code="member_opted_out",
+                reason_detail="member_opted_out",
+                scheduled_for=None,
+            )
+            .where(Prompt.member == member.id, Prompt.status == "scheduled")
+            .execute()
+        )
+        Prompt.update(dismissed_at=now).where(
+            Prompt.member == member.id, Prompt.dismissed_at.is_null()
+        ).execute()
+        audit.record(
+            f"member:{member.id}",
+            "member.prompts_stopped",
+            f"member:{member.id}",
+            {"cancelled": cancelled},
+        )
 
 
 def open_prompt_for(member):

@@ -24,6 +24,7 @@ class Week:
     sent: int = 0
     scheduled: int = 0
     suppressed: int = 0
+    reasons: Counter = field(default_factory=Counter)
 
     @property
     def total(self):
@@ -72,9 +73,11 @@ def overview(days=90, now=None):
 def _weeks(since, now):
     day = fn.DATE(Prompt.decided_at)
     rows = (
-        Prompt.select(day.alias("day"), Prompt.status, fn.COUNT(Prompt.id))
+        Prompt.select(
+            day.alias("day"), Prompt.status, Prompt.reason_code, fn.COUNT(Prompt.id)
+        )
         .where(Prompt.decided_at >= since)
-        .group_by(day, Prompt.status)
+        .group_by(day, Prompt.status, Prompt.reason_code)
         .tuples()
     )
     first = since.date() - timedelta(days=since.date().weekday())
@@ -84,13 +87,16 @@ def _weeks(since, now):
         weeks[start] = Week(starts=start)
         start += timedelta(days=7)
     totals = Counter()
-    for value, status, count in rows:
+    for value, status, reason, count in rows:
         moment = _as_date(value)
         week = weeks.get(moment - timedelta(days=moment.weekday()))
         bucket = "suppressed" if status in NOT_SENT else status
         totals[bucket] += count
-        if week is not None:
-            setattr(week, bucket, getattr(week, bucket) + count)
+        if week is None:
+            continue
+        setattr(week, bucket, getattr(week, bucket) + count)
+        if bucket == "suppressed":
+            week.reasons[reason] += count
     return list(weeks.values()), totals
 
 
