@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from jinja2 import ChainableUndefined
 from markdown_it import MarkdownIt
 from peewee import fn
@@ -153,6 +153,21 @@ def _renderer():
 
 def html_body(text=None):
     return _renderer().render(text if text is not None else markdown())
+
+
+def scrollable_tables(html):
+    """Wrap each table so a phone can scroll it sideways, by keyboard too."""
+    opening = '<div class="table-wrap" tabindex="0" role="region" aria-label="{}">'
+    label = gettext("Table")
+    parts = html.split("<table>")
+    wrapped = [parts[0]]
+    for part in parts[1:]:
+        wrapped.append(
+            opening.format(label)
+            + "<table>"
+            + part.replace("</table>", "</table></div>", 1)
+        )
+    return "".join(wrapped)
 
 
 def html_file():

@@ -12,7 +12,10 @@ from portal.db import utcnow
 @permission_required("compliance")
 def document_page():
     """Show the program document inside the portal (it prints cleanly)."""
-    return render_template("compliance/document.html", body=document.html_body())
+    return render_template(
+        "compliance/document.html",
+        body=document.scrollable_tables(document.html_body()),
+    )
 
 
 @bp.get("/document.<fmt>")
