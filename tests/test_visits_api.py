@@ -175,12 +175,17 @@ def test_each_item_is_checked_on_its_own(client, practice):
         "not a visit",
         {**visit(4), "member_external_id": None},
         {**visit(5), "colour": "blue"},
+        visit(6, "EHR-1", 10, signal={"scale": "nps", "score": 9, "external_id": "S"}),
+        visit(7, "EHR-2", 10, signal={"scale": "nps", "score": 9, "external_id": "S"}),
     ]
     batch[0].pop("member_external_id")
     body = post(client, practice.key, "visits", {"visits": batch}).json
 
-    assert body["created"] == 1
+    assert body["created"] == 2
     problems = {r["index"]: r["errors"] for r in body["rejected"]}
+    assert problems[8] == [
+        {"field": "signal.external_id", "message": "repeats item 7 of this batch"}
+    ]
     assert problems[1] == [
         {
             "field": "member_email",
@@ -195,7 +200,7 @@ def test_each_item_is_checked_on_its_own(client, practice):
     assert "member_external_id or member_email" in problems[5][0]["message"]
     assert problems[6][0]["field"] == "colour"
     assert "example.com" not in str(body["rejected"])
-    assert Visit.get().member.email == "member1@example.com"
+    assert Visit.get(Visit.external_id == "V-1").member.email == "member1@example.com"
 
 
 def test_a_time_without_an_offset_is_practice_time(client, practice):

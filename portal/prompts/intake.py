@@ -169,9 +169,15 @@ def ingest_visits(raw_items, source="api"):
     places = {row.slug: row.id for row in Location.select(Location.id, Location.slug)}
     taken = _taken_signal_ids(item for _, item in items)
 
-    rows = {}
+    rows, signal_ids = {}, {}
     for index, item in items:
         row, errors = _visit_row(item, members, lines, places, taken, zone, now)
+        signal_id = item.signal.external_id if item.signal else None
+        if signal_id in signal_ids:
+            message = f"repeats item {signal_ids[signal_id]} of this batch"
+            errors += problem("signal.external_id", message)
+        elif signal_id:
+            signal_ids[signal_id] = index
         if errors:
             report.reject(index, item.external_id, errors)
             continue
