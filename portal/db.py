@@ -57,6 +57,11 @@ def open_database(url):
 
 def bind(url):
     """Point the shared proxy at the database for url and return it."""
+    previous = database.obj
+    if previous is not None and not previous.in_transaction():
+        # A second app in one process (tests, commands) replaces the pool;
+        # close the old one's connections rather than leave them to the GC.
+        previous.close_all()
     db = open_database(url)
     database.initialize(db)
     return db

@@ -17,7 +17,7 @@ from crawlerdetect import CrawlerDetect
 from flask import current_app
 from ua_parser import parse_user_agent
 
-from portal.db import utcnow
+from portal.db import database, utcnow
 from portal.models import Click, PracticeSettings
 
 VISITOR_COOKIE = "pv"
@@ -44,6 +44,13 @@ def is_countable(method, user_agent, headers):
     for name in _PREFETCH_HEADERS:
         if "prefetch" in headers.get(name, "").lower():
             return False
+    return _is_person(user_agent)
+
+
+@lru_cache(maxsize=4096)
+def _is_person(user_agent):
+    # Phones send a handful of distinct user agents; the crawler patterns are
+    # a long regular expression, so each distinct agent is judged once.
     if _PREVIEW_FETCHERS.search(user_agent):
         return False
     return not _crawlers.is_crawler(user_agent)
@@ -57,6 +64,7 @@ def browser_family(user_agent):
     return family[:64]
 
 
+@lru_cache(maxsize=8)
 def _day_key(secret, day):
     material = f"click-address:{day.isoformat()}".encode()
     return hmac.new(secret.encode(), material, hashlib.sha256).digest()
@@ -81,17 +89,37 @@ def valid_visitor(cookie_value):
     return cookie_value if cookie_value and _VISITOR.match(cookie_value) else None
 
 
+_INSERT_COLUMNS = (
+    Click.link,
+    Click.channel,
+    Click.clicked_at,
+    Click.ip_hash,
+    Click.browser_family,
+    Click.visitor,
+    Click.prompt_id,
+)
+
+
+@lru_cache(maxsize=4)
+def _insert_sql(database_class):
+    # Compiled once per kind of database, like the redirect's lookup: building
+    # the statement each time cost more than running it.
+    sql, _ = Click.insert({column: "" for column in _INSERT_COLUMNS}).sql()
+    return sql
+
+
 def record(link_id, channel, address, user_agent, visitor, prompt_id=None):
     """Store one click: the only write the redirect makes."""
-    return Click.insert(
-        link=link_id,
-        channel=channel,
-        clicked_at=utcnow(),
-        ip_hash=address_hash(address),
-        browser_family=browser_family(user_agent),
-        visitor=visitor,
-        prompt_id=prompt_id,
-    ).execute()
+    values = (
+        link_id,
+        channel,
+        utcnow(),
+        address_hash(address),
+        browser_family(user_agent),
+        visitor,
+        prompt_id,
+    )
+    database.execute_sql(_insert_sql(type(database.obj)), values)
 
 
 def prompt_ref(value):

@@ -1,5 +1,7 @@
 """The referral redirect, its QR codes and the printable card."""
 
+from functools import lru_cache
+
 from flask import (
     abort,
     current_app,
@@ -12,6 +14,7 @@ from flask import (
 from flask_login import current_user
 from peewee import JOIN
 
+from portal.db import database
 from portal.models import ReferralLink, ServiceLine
 from portal.referrals import bp, clicks, qr
 from portal.referrals.codes import normalise
@@ -26,17 +29,31 @@ bp.add_app_template_global(how_heard_choices)
 bp.add_app_template_global(how_heard_label)
 
 
-def _lookup(code):
-    """The one indexed read of the redirect: the link and its service line slug."""
+def _lookup_query(code):
     return (
         ReferralLink.select(
             ReferralLink.id, ReferralLink.revoked_at, ServiceLine.slug.alias("slug")
         )
         .join(ServiceLine, JOIN.LEFT_OUTER)
         .where(ReferralLink.code == code)
-        .dicts()
-        .first()
     )
+
+
+@lru_cache(maxsize=4)
+def _lookup_sql(database_class):
+    # Compiled once per kind of database: building the query each time cost
+    # more than running it.
+    sql, _ = _lookup_query("").sql()
+    return sql
+
+
+def _lookup(code):
+    """The one indexed read of the redirect: the link and its service line slug."""
+    sql = _lookup_sql(type(database.obj))
+    row = database.execute_sql(sql, (code,)).fetchone()
+    if row is None:
+        return None
+    return {"id": row[0], "revoked_at": row[1], "slug": row[2]}
 
 
 def _utm_params():
