@@ -97,13 +97,8 @@ def test_a_failing_proposal_never_undoes_the_sign_up(setup, monkeypatch):
 
 def _proposed(setup, kind="note", **member_fields):
     member = support.member(**member_fields)
-    signup = support.signup(member)
-    version = versions.active_version()
     item = setup["items"][kind]
-    decision = workflow.judge(member, item, "first_visit", signup, version, 0)
-    return workflow._store_proposal(
-        member, item, "first_visit", signup, version, decision, "system"
-    )
+    return workflow.propose_item(member, item, "first_visit", support.signup(member))
 
 
 def test_approval_records_the_version_sends_thanks_and_the_event(setup):

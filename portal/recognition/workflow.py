@@ -89,13 +89,23 @@ def propose(member, trigger, signup=None, actor="system"):
     if reason:
         log.info("recognition not proposed trigger=%s reason=%s", trigger, reason)
         return None
-    existing = _existing(member, trigger, signup)
-    if existing is not None:
-        return existing
     item = item_for(version.rules["triggers"][trigger]["item_kind"])
     if item is None:
         log.info("recognition not proposed trigger=%s reason=no_active_item", trigger)
         return None
+    return propose_item(member, item, trigger, signup, actor)
+
+
+def propose_item(member, item, trigger, signup=None, actor="system"):
+    """Propose one catalog item, judged now; the stored checks show any failure.
+
+    The caller has decided the member and event qualify; this stores the
+    proposal (once per member, trigger and sign-up) for staff to decide.
+    """
+    existing = _existing(member, trigger, signup)
+    if existing is not None:
+        return existing
+    version = active_version()
     decision = judge(
         member, item, trigger, signup, version, ledger.year_to_date(member.id)
     )
@@ -141,7 +151,7 @@ def _store_proposal(member, item, trigger, signup, version, decision, actor):
         value_cents=item.retail_value_cents,
         trigger=trigger,
         signup=signup.id if signup else None,
-        policy_version=version.id,
+        policy_version=version.id if version else None,
         checks=decision.as_list(),
         year=ledger.practice_year(),
     )
@@ -155,7 +165,7 @@ def _store_proposal(member, item, trigger, signup, version, decision, actor):
             "value_cents": item.retail_value_cents,
             "trigger": trigger,
             "signup": signup.id if signup else None,
-            "policy": version.number,
+            "policy": version.number if version else None,
             "failed": [check.name for check in decision.failed],
         },
     )
