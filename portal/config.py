@@ -45,6 +45,7 @@ def from_environment(instance_path):
         "SENDGRID_API_KEY": os.environ.get("SENDGRID_API_KEY", ""),
         "SENDGRID_HOST": os.environ.get("SENDGRID_HOST", "https://api.sendgrid.com"),
         "SENDGRID_TIMEOUT": float(os.environ.get("SENDGRID_TIMEOUT", "10")),
+        "WEBHOOK_TIMEOUT": float(os.environ.get("WEBHOOK_TIMEOUT", "10")),
         "PUBLIC_BASE_URL": os.environ.get(
             "PUBLIC_BASE_URL", "http://127.0.0.1:5000"
         ).rstrip("/"),

@@ -5,7 +5,14 @@ import io
 import json
 import re
 
-from portal.models import AuditEvent, Member
+from portal.models import (
+    AuditEvent,
+    CatalogItem,
+    Member,
+    Recognition,
+    SignUp,
+    Visit,
+)
 from portal.reports import charts, exports
 from tests.attribution_helpers import ambassador, at, move, signup, staff
 from tests.conftest import sign_in
@@ -36,7 +43,8 @@ def test_staff_with_reports_see_charts_tables_and_ambassador_names(client):
 
     assert response.status_code == 200
     assert "Referral report for 2026-03" in html
-    assert html.count('<svg class="chart" role="img"') == 7
+    assert html.count('<svg class="chart" role="img"') == 5
+    assert "No recognition approved in these 12 months." in html
     assert re.search(r'id="total-signups">3<', html)
     assert re.search(r'id="total-referred-patients">1<', html)
     assert re.search(r'id="funnel-became_patient">1<', html)
@@ -44,6 +52,36 @@ def test_staff_with_reports_see_charts_tables_and_ambassador_names(client):
     assert "QR code" in html and "Organic search" in html
     assert " style=" not in html and "<script>" not in html
     assert "Download CSV" in html and "/staff/webhooks" in html
+
+
+def test_revenue_and_recognition_charts_appear_once_there_is_data(client):
+    member = ambassador()
+    first = march(member)
+    patient = Member.create(email="new.patient@example.org")
+    SignUp.update(member=patient).where(SignUp.id == first.id).execute()
+    Visit.create(
+        external_id="V1",
+        member=patient,
+        visited_at=at("2026-03-25 15:00"),
+        amount_cents=18000,
+    )
+    item = CatalogItem.create(name="Bottle", kind="branded_item")
+    Recognition.create(
+        member=member,
+        item=item,
+        value_cents=1200,
+        trigger="first_visit",
+        status="approved",
+        year=2026,
+        decided_at=at("2026-03-26 15:00"),
+    )
+    as_staff(client)
+    html = client.get(f"/reports/monthly?month={MONTH}").get_data(as_text=True)
+    assert html.count('<svg class="chart" role="img"') == 7
+    assert "Average revenue per patient over 12 months, by source" in html
+    assert "Patient referral: Average $180" in html  # the chart's description
+    assert "Recognition value approved, by month" in html
+    assert "No policy version is active, so there is no cap to compare with." in html
 
 
 def test_people_without_the_reports_permission_are_refused(client):

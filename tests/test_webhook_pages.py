@@ -117,7 +117,12 @@ def test_pause_resume_and_remove(client):
     assert "Paused" in client.get(PAGE).get_data(as_text=True)
     client.post(f"{PAGE}/{target.id}/active", data={"active": "1"})
     assert WebhookDestination.get_by_id(target.id).active is True
-    client.post(f"{PAGE}/{target.id}/delete")
+    client.post(f"{PAGE}/{target.id}/delete")  # not confirmed: nothing removed
+    assert WebhookDestination.select().count() == 1
+    assert "Tick the box to confirm the removal." in client.get(PAGE).get_data(
+        as_text=True
+    )
+    client.post(f"{PAGE}/{target.id}/delete", data={"confirm": "yes"})
     assert WebhookDestination.select().count() == 0
     assert WebhookDelivery.select().count() == 0
     actions = [
@@ -125,4 +130,5 @@ def test_pause_resume_and_remove(client):
         for e in AuditEvent.select().where(AuditEvent.action.startswith("webhook."))
     ]
     assert actions == ["webhook.paused", "webhook.resumed", "webhook.deleted"]
-    assert client.post(f"{PAGE}/{target.id}/delete").status_code == 404
+    gone = client.post(f"{PAGE}/{target.id}/delete", data={"confirm": "yes"})
+    assert gone.status_code == 404

@@ -112,6 +112,9 @@ def webhook_replay(destination_id):
 @permission_required("settings")
 def webhook_delete(destination_id):
     destination = _destination(destination_id)
+    if request.form.get("confirm") != "yes":
+        flash(_("Tick the box to confirm the removal."), "error")
+        return redirect(url_for("attribution.webhooks"))
     destinations.delete(destination, actor())
     flash(_("Webhook %(n)s removed with its queue.", n=destination_id), "success")
     return redirect(url_for("attribution.webhooks"))

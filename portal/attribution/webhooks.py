@@ -138,7 +138,7 @@ def send(destination, event):
         IDEMPOTENCY_HEADER: event.event_id,
         EVENT_HEADER: event.type,
     }
-    timeout = current_app.config.get("WEBHOOK_TIMEOUT", 10)
+    timeout = current_app.config["WEBHOOK_TIMEOUT"]
     return post(destination.url, body, headers, timeout)
 
 

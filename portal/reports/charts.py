@@ -11,9 +11,10 @@ from itertools import count
 from markupsafe import Markup, escape
 
 PALETTE = ("#0b5563", "#c2571a", "#5b3f8c", "#2f7d32", "#8a6d00")
-WIDTH = 640
-LABEL_WIDTH = 170
-BAR = 16
+# A narrow drawing, so its text stays readable when a phone scales it down.
+WIDTH = 420
+LABEL_WIDTH = 122
+BAR = 18
 GAP = 10
 FONT = 13
 _ids = count(1)
@@ -35,15 +36,19 @@ def _open(title, height, summary):
     ]
 
 
-def _legend(series, y):
-    parts, x = [], LABEL_WIDTH
+def _legend(series, y, x=LABEL_WIDTH):
+    """Colour keys in a row, wrapping to a second row when the first is full."""
+    parts, start = [], x
     for index, (name, _values) in enumerate(series):
+        width = 30 + 8 * len(name)
+        if x + width > WIDTH and x > start:
+            x, y = start, y + 18
         colour = PALETTE[index % len(PALETTE)]
         parts.append(
             f'<rect x="{x}" y="{y - 11}" width="12" height="12" fill="{colour}"/>'
             f'<text x="{x + 18}" y="{y}" fill="#1d2327">{escape(name)}</text>'
         )
-        x += 30 + 8 * len(name)
+        x += width
     return parts
 
 
@@ -53,7 +58,7 @@ def bars(title, labels, series, formatter=_number):
     top = 24 if len(series) > 1 else 6
     height = top + max(len(labels), 1) * per_group + 6
     largest = max([v for _n, values in series for v in values] + [1])
-    span = WIDTH - LABEL_WIDTH - 70
+    span = WIDTH - LABEL_WIDTH - 56
     summary = "; ".join(
         f"{label}: "
         + ", ".join(f"{name} {formatter(values[i])}" for name, values in series)
@@ -83,14 +88,14 @@ def bars(title, labels, series, formatter=_number):
     return Markup("".join(parts))
 
 
-def _clip(label, size=24):
+def _clip(label, size=16):
     label = str(label)
     return label if len(label) <= size else label[: size - 1] + "…"
 
 
 def lines(title, labels, series):
     """A line per (name, values) series over the labels (months), with a grid."""
-    height, left, right, top, bottom = 300, 56, 16, 30, 60
+    height, left, right, top, bottom = 280, 48, 12, 44, 58
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     largest = max([v for _n, values in series for v in values] + [1])
     ceiling = _nice(largest)
@@ -100,7 +105,7 @@ def lines(title, labels, series):
         for name, values in series
     )
     parts = _open(title, height, summary)
-    parts += _legend(series, 16)
+    parts += _legend(series, 16, x=left)
     for tick in range(5):
         value = ceiling * tick // 4
         y = top + plot_h - plot_h * tick / 4

@@ -89,15 +89,16 @@ def build_charts(report):
         list(steps.values()),
         [(_("People"), [report["funnel"][key] for key in steps])],
     )
-    paying = [row for row in report["revenue"] if row["patients"]]
-    result["revenue"] = charts.bars(
+    paying = [row for row in report["revenue"] if row["revenue_12m_cents"]]
+    result["revenue"] = paying and charts.bars(
         _("Average revenue per patient over 12 months, by source"),
         [_label(sources, row["source"]) for row in paying],
         [(_("Average"), [row["average_12m_cents"] for row in paying])],
         formatter=charts.money,
     )
     months = report["recognition"]["months"]
-    result["recognition"] = charts.bars(
+    given = any(row["value_cents"] for row in months)
+    result["recognition"] = given and charts.bars(
         _("Recognition value approved, by month"),
         [row["month"] for row in months],
         [(_("Value"), [row["value_cents"] for row in months])],
