@@ -38,6 +38,9 @@ def among(values):
     values = list(values)
     if not values:
         return SQL("(NULL)")
+    if all(type(value) is int for value in values):
+        # Whole numbers are written out: nothing to quote, nothing to inject.
+        return SQL("(" + ", ".join(map(str, values)) + ")")
     return SQL("(" + ", ".join([database.param] * len(values)) + ")", values)
 
 
