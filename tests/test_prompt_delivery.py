@@ -23,6 +23,7 @@ from portal.models import (
 )
 from portal.prompts import delivery, sharing, tasks, tokens
 from portal.prompts.intake import ingest_visits
+from portal.referrals import qr
 from tests.conftest import sign_in
 from tests.prompt_helpers import make_practice, visit
 
@@ -79,7 +80,7 @@ def test_a_due_prompt_is_emailed_with_link_qr_and_share_buttons(app, practice):
     address = f"http://portal.test/r/{code}?c=email&p={prompt.id}"
     assert address in message.text_body
     assert address.replace("&", "&amp;") in message.html_body
-    assert f"http://portal.test/r/{code}/qr.png" in message.html_body
+    assert f"http://portal.test/r/{code}/qr.png?c=email" in message.html_body
     token = tokens.share_token(prompt.id)
     assert f"http://portal.test/share/{token}/sms" in message.text_body
     assert f"http://portal.test/share/{token}" in message.html_body
@@ -255,7 +256,7 @@ def test_a_member_can_ask_never_to_be_prompted_again(client, practice):
     sign_in(client, f"m:{prompt.member_id}")
     page = client.get("/me/").get_data(as_text=True)
     assert "Do not ask me after visits" in page
-    assert page.count("<img class=\"qr\"") == 1  # the card leaves it to the page
+    assert page.count('<img class="qr"') == 1  # the card leaves it to the page
 
     token = tokens.share_token(prompt.id)
     done = client.post(f"/share/{token}/stop", headers={"HX-Request": "true"})
@@ -277,3 +278,13 @@ def test_a_member_can_ask_never_to_be_prompted_again(client, practice):
     ingest_visits([visit(3, "EHR-0", 10)])
     latest = Prompt.select().order_by(Prompt.id.desc()).first()
     assert latest.reason_code == "member_opted_out"
+
+
+def test_the_qr_image_in_the_email_carries_channel_email(client, practice):
+    prompt = scheduled_prompt()
+    delivery.run_due(prompt.scheduled_for)
+    link = ReferralLink.get(ReferralLink.member == prompt.member_id)
+    image = client.get(f"/r/{link.code}/qr.png?c=email")
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    expected = qr.render(f"http://portal.test/r/{link.code}?c=email", "png")[0]
+    assert image.data == expected

@@ -57,7 +57,9 @@ def context(prompt, member):
         "first_name": member.first_name,
         "link": link,
         "address": prompt_url(link, prompt),
-        "qr_url": external_url("referrals.qr_image", code=link.code, fmt="png"),
+        "qr_url": external_url(
+            "referrals.qr_image", code=link.code, fmt="png", c="email"
+        ),
         "page_url": external_url("prompts.share", token=token),
         "buttons": {
             channel: external_url("prompts.share_via", token=token, channel=channel)

@@ -21,7 +21,7 @@ from portal.referrals.codes import normalise
 from portal.referrals.forms import how_heard_choices, how_heard_label
 from portal.referrals.links import URL_CHANNELS, find_active, referral_url
 
-QR_CHANNELS = ("qr", "print")
+QR_CHANNELS = ("qr", "print", "email")  # email: the QR in a prompt email
 UTM_PREFIX = "utm_"
 YEAR = 365 * 86400
 
@@ -111,7 +111,7 @@ def _set_visitor(response, visitor):
 
 @bp.get("/r/<code>/qr.<fmt>")
 def qr_image(code, fmt):
-    """Serve the QR code of a link's address, tagged c=qr (or c=print)."""
+    """Serve the QR code of a link's address, tagged c=qr (or c=print, c=email)."""
     if fmt not in qr.FORMATS:
         abort(404)
     link = find_active(normalise(code))
