@@ -1,6 +1,12 @@
-"""Helpers for attribution and report tests: people, sign-ups and their signals."""
+"""Helpers for attribution and report tests: people, sign-ups, a webhook receiver."""
 
+import hashlib
+import hmac
+import json
+import threading
+import time
 from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from portal import events
 from portal.db import utcnow, write_transaction
@@ -76,3 +82,47 @@ def move(row, status, when=None):
 
 def at(text):
     return datetime.fromisoformat(text)
+
+
+SECRET = "a-long-shared-secret-for-the-test-receiver"
+
+
+class Receiver:
+    """A local HTTP endpoint that fails its first requests, then answers 204."""
+
+    def __init__(self, fail_first=0, delay=0.0):
+        self.fail_first = fail_first
+        self.delay = delay
+        self.requests = []
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                with receiver.lock:
+                    ok = len(receiver.requests) >= receiver.fail_first
+                    receiver.requests.append((dict(self.headers), body, ok))
+                time.sleep(receiver.delay)
+                self.send_response(204 if ok else 503)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/portal"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def accepted(self):
+        return [(h, json.loads(b)) for h, b, ok in self.requests if ok]
+
+    def refused(self):
+        return [json.loads(b) for h, b, ok in self.requests if not ok]
+
+
+def valid_signature(headers, body_bytes):
+    parts = dict(p.split("=", 1) for p in headers["X-Portal-Signature"].split(","))
+    message = f"{parts['t']}.".encode() + body_bytes
+    expected = hmac.new(SECRET.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, parts["v1"])

@@ -1,12 +1,8 @@
 """Webhooks: signed, in order per destination, once each, retried for a day."""
 
-import hashlib
-import hmac
 import json
 import threading
-import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -15,43 +11,14 @@ from portal.attribution.tasks import deliver_task, sweep_task
 from portal.db import utcnow
 from portal.models import AttributionEvent, WebhookDelivery, WebhookDestination
 from portal.tasks import huey
-from tests.attribution_helpers import ambassador, move, signup
-
-SECRET = "a-long-shared-secret-for-the-test-receiver"
-
-
-class Receiver:
-    """A local HTTP endpoint that fails its first requests, then answers 204."""
-
-    def __init__(self, fail_first=0, delay=0.0):
-        self.fail_first = fail_first
-        self.delay = delay
-        self.requests = []
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                with receiver.lock:
-                    ok = len(receiver.requests) >= receiver.fail_first
-                    receiver.requests.append((dict(self.headers), body, ok))
-                time.sleep(receiver.delay)
-                self.send_response(204 if ok else 503)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/portal"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def accepted(self):
-        return [(h, json.loads(b)) for h, b, ok in self.requests if ok]
-
-    def refused(self):
-        return [json.loads(b) for h, b, ok in self.requests if not ok]
+from tests.attribution_helpers import (
+    SECRET,
+    Receiver,
+    ambassador,
+    move,
+    signup,
+    valid_signature,
+)
 
 
 @pytest.fixture
@@ -70,13 +37,6 @@ def receiver():
 
 def destination(url, event_types="*"):
     return WebhookDestination.create(url=url, secret=SECRET, event_types=event_types)
-
-
-def valid_signature(headers, body_bytes):
-    parts = dict(p.split("=", 1) for p in headers["X-Portal-Signature"].split(","))
-    message = f"{parts['t']}.".encode() + body_bytes
-    expected = hmac.new(SECRET.encode(), message, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, parts["v1"])
 
 
 def some_events(count=3):
