@@ -122,6 +122,7 @@ def test_why_no_prompt_answers_with_reason_and_rule(client, practice):
     assert "<html" not in page and 'id="why-member-name"' in page
     assert "Detractor score: sent to service recovery, never asked to share." in page
     assert "<code>detractor</code>" in page
+    assert "· Primary care · Downtown" in page
     assert "NPS 3" in page
     assert "<dt>NPS promoter from</dt><dd>9</dd>" in page
     assert "<dt>Rule</dt><dd>default</dd>" in page

@@ -94,11 +94,17 @@ def member_notes(member):
     return notes
 
 
+def _name(visit, relation):
+    # A left join with no row leaves an empty related object, not None.
+    related = getattr(visit, relation, None)
+    return (related.name or "") if related is not None else ""
+
+
 def recent_visits(member, limit=RECENT):
     """The member's latest visits, each with its signals and its decision."""
     zone = ZoneInfo(get_settings().timezone)
     rows = (
-        Visit.select(Visit, ServiceLine.name, Location.name)
+        Visit.select(Visit, ServiceLine, Location)
         .join(ServiceLine, JOIN.LEFT_OUTER)
         .switch(Visit)
         .join(Location, JOIN.LEFT_OUTER)
@@ -109,8 +115,8 @@ def recent_visits(member, limit=RECENT):
     stories = [
         VisitStory(
             visit=visit,
-            service_line=visit.service_line.name if visit.service_line_id else "",
-            location=visit.location.name if visit.location_id else "",
+            service_line=_name(visit, "service_line"),
+            location=_name(visit, "location"),
             visited_local=to_local(visit.visited_at, zone),
         )
         for visit in rows
