@@ -202,3 +202,13 @@ def test_a_claimed_head_is_not_claimed_again_until_its_lease_ends(app):
     assert webhooks._claim_head(target, clock) is not None
     assert webhooks._claim_head(target, clock) is None
     assert webhooks._claim_head(target, clock + webhooks.LEASE) is not None
+
+
+def test_a_long_backlog_goes_out_in_batches_of_tasks(app, receiver, monkeypatch):
+    monkeypatch.setattr(webhooks, "BATCH", 3)
+    server = receiver()
+    target = destination(server.url)
+    stored = [feed.record("prompt.sent", {"prompt_id": n}) for n in range(8)]
+    assert deliver_task.call_local(target.id) == 3  # then it queued itself again
+    ids = [body["id"] for _, body in server.accepted()]
+    assert ids == [e.event_id for e in stored]

@@ -8,9 +8,14 @@ from portal.tasks import app_context, huey
 
 @huey.task()
 def deliver_task(destination_id):
-    """Send the destination's due events, in order."""
+    """Send the destination's due events, in order; carry on if more are waiting."""
     with app_context():
-        return webhooks.deliver_destination(destination_id)
+        sent = webhooks.deliver_destination(destination_id)
+    if sent >= webhooks.BATCH:
+        # A long backlog (a replay, a receiver back after a day) goes out in
+        # batches, each a task of its own, rather than one a minute.
+        deliver_task(destination_id)
+    return sent
 
 
 @huey.periodic_task(crontab(minute="*"))

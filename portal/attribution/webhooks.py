@@ -142,10 +142,10 @@ def send(destination, event):
     return post(destination.url, body, headers, timeout)
 
 
-def deliver_destination(destination_id, now=None, limit=BATCH):
-    """Send a destination's due events in order; stop at the first failure."""
+def deliver_destination(destination_id, now=None):
+    """Send up to BATCH due events in order; stop at the first failure."""
     delivered = 0
-    for _ in range(limit):
+    for _ in range(BATCH):
         moment = now or utcnow()
         destination = WebhookDestination.get_or_none(
             WebhookDestination.id == destination_id
@@ -243,7 +243,9 @@ def sweep(now=None):
         .distinct()
     )
     destination_ids = sorted({row.destination_id for row in due})
-    return sum(deliver_destination(d, now=now) for d in destination_ids)
+    sent = {d: deliver_destination(d, now=now) for d in destination_ids}
+    kick([d for d, count in sent.items() if count >= BATCH])
+    return sum(sent.values())
 
 
 def replay(destination, since, batch=1000):
