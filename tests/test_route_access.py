@@ -38,6 +38,7 @@ PUBLIC = {
     "prompts.share",
     "prompts.share_via",
     "prompts.dismiss",
+    "prompts.stop",
     "prompts.survey_answer",
     "prompts.survey_contact",
 }
