@@ -9,7 +9,7 @@ PORTAL_URL := http://$(HOST):$(PORT)
 AXE_VERSION := 4.11.0
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test install install-dev system-deps lint format worker bench clean
+.PHONY: run test install install-dev system-deps lint format worker bench messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,10 @@ bench: install-dev
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/run.py
+
+## messages: extract every message to portal/translations/messages.pot and update each language's .po
+messages: install
+	$(BIN)/python -m portal.i18n_extract
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -8,9 +8,12 @@ so no compiled file is kept in the repository or goes stale.
 
 from pathlib import Path
 
+from babel.core import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import request
+from babel.numbers import parse_pattern
+from flask import has_request_context, request
+from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
 
 from portal.extensions import babel
@@ -22,6 +25,8 @@ LANGUAGE_COOKIE = "lang"
 
 
 def select_locale():
+    if not has_request_context():
+        return "en"  # a command or task: mail picks its language with force_locale
     chosen = request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return chosen
@@ -47,6 +52,35 @@ def compile_catalogs(target):
     return target
 
 
+def usd(cents, whole=False):
+    """Write cents as US dollars the way the current language writes money."""
+    if cents is None:
+        return "—"
+    locale = get_locale() or Locale.parse("en")
+    pattern = parse_pattern(locale.currency_formats["standard"].pattern)
+    if whole:
+        pattern.frac_prec = (0, 0)
+    return pattern.apply(cents / 100, locale, currency="USD", currency_digits=not whole)
+
+
+def when(moment):
+    """Write a date and time the current language's way, to the minute.
+
+    A naive value is UTC like every stored column; an aware one is shown on
+    its own clock (the practice's, when a view converted it).
+    """
+    if moment is None:
+        return "—"
+    locale = get_locale() or Locale.parse("en")
+    day = format_date(moment, "medium", rebase=False)
+    hour = format_time(moment, "short", rebase=False)
+    return str(locale.datetime_formats["medium"]).format(hour, day)
+
+
+def usd_whole(cents):
+    return usd(cents, whole=True)
+
+
 def init_app(app):
     compiled = compile_catalogs(Path(app.instance_path) / "translations")
     babel.init_app(
@@ -55,3 +89,5 @@ def init_app(app):
         default_translation_directories=str(compiled),
     )
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.filters["usd"] = usd
+    app.jinja_env.filters["when"] = when

@@ -4,23 +4,24 @@ from flask import current_app, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 
+from portal.i18n_marks import N_
 from portal.practice import get_settings
 
 # (endpoint, label, who sees it): "member", or the staff permission needed.
 NAV = [
-    ("members.dashboard", "My referral link", "member"),
-    ("invitations.mine", "Invite family and friends", "member"),
-    ("staff.signups", "Sign-ups", "signups"),
-    ("recognition.queue", "Approvals", "approve"),
-    ("prompts.overview", "Prompts", "signups"),
-    ("reports.monthly", "Reports", "reports"),
-    ("invitations.staff_overview", "Invitations", "reports"),
-    ("invitations.plans", "Membership", "settings"),
-    ("setup.settings", "Settings", "settings"),
-    ("compliance.overview", "Compliance", "compliance"),
-    ("accounts.staff_list", "Staff", "admin"),
-    ("accounts.outbox", "Email outbox", "mail"),
-    ("accounts.logout_page", "Sign out", "any"),
+    ("members.dashboard", N_("My referral link"), "member"),
+    ("invitations.mine", N_("Invite family and friends"), "member"),
+    ("staff.signups", N_("Sign-ups"), "signups"),
+    ("recognition.queue", N_("Approvals"), "approve"),
+    ("prompts.overview", N_("Prompts"), "signups"),
+    ("reports.monthly", N_("Reports"), "reports"),
+    ("invitations.staff_overview", N_("Invitations"), "reports"),
+    ("invitations.plans", N_("Membership"), "settings"),
+    ("setup.settings", N_("Settings"), "settings"),
+    ("compliance.overview", N_("Compliance"), "compliance"),
+    ("accounts.staff_list", N_("Staff"), "admin"),
+    ("accounts.outbox", N_("Email outbox"), "mail"),
+    ("accounts.logout_page", N_("Sign out"), "any"),
 ]
 
 
@@ -46,22 +47,24 @@ def _may_see(audience):
 
 
 ERROR_TITLES = {
-    400: "That request could not be understood",
-    403: "You do not have access to this page",
-    404: "We could not find that page",
-    405: "That action is not allowed here",
-    413: "That file is too large",
-    429: "Too many requests",
-    500: "Something went wrong on our side",
+    400: N_("That request could not be understood"),
+    403: N_("You do not have access to this page"),
+    404: N_("We could not find that page"),
+    405: N_("That action is not allowed here"),
+    413: N_("That file is too large"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong on our side"),
 }
 ERROR_MESSAGES = {
-    400: "Please go back, check what you entered and try again.",
-    403: "If you think you should, sign in with the right account or ask the practice.",
-    404: "The address may be mistyped, or the page may have moved.",
-    405: "Please go back and use the buttons on the page.",
-    413: "Please choose a smaller file and try again.",
-    429: "Please wait a minute and try again.",
-    500: "We have been told about it. Please try again in a few minutes.",
+    400: N_("Please go back, check what you entered and try again."),
+    403: N_(
+        "If you think you should, sign in with the right account or ask the practice."
+    ),
+    404: N_("The address may be mistyped, or the page may have moved."),
+    405: N_("Please go back and use the buttons on the page."),
+    413: N_("Please choose a smaller file and try again."),
+    429: N_("Please wait a minute and try again."),
+    500: N_("We have been told about it. Please try again in a few minutes."),
 }
 
 

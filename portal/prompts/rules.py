@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from portal.i18n_marks import N_
+
 SCALES = {"nps": (0, 10), "csat": (1, 5), "stars": (1, 5)}
 # A detractor is unhappy on any rule a manager sets; they go to service recovery.
 DETRACTOR_MAX = {"nps": 6, "csat": 2, "stars": 2}
@@ -21,33 +23,33 @@ PROMPTED = "promoter"
 # Every reason code, in the order they are checked; the first one is the
 # decision's reason, the others are kept with it.
 REASONS = {
-    "member_erased": "The member's data was erased.",
-    "detractor": "Detractor score: sent to service recovery, never asked to share.",
-    "rule_disabled": "Prompts are turned off for this service line.",
-    "sensitive_service_line": "Sensitive service line: never prompted.",
-    "service_line_not_referring": "This service line takes no referrals.",
-    "flag_deceased": "The visit is flagged: patient deceased.",
-    "flag_minor": "The visit is flagged: the patient is a minor.",
-    "flag_adverse_event": "The visit is flagged: adverse event.",
-    "flag_open_complaint": "The visit is flagged: open complaint.",
-    "below_threshold": "The score is below the promoter threshold.",
-    "member_opted_out": "The member opted out of prompts.",
-    "member_suppressed": "The member's address is on the suppression list.",
-    "no_email": "The member has no email address.",
-    "visit_too_old": "The visit is too long ago to ask about.",
-    "cooldown": "The member was prompted within the cooldown period.",
-    "lifetime_limit": "The member reached the lifetime limit of prompts.",
+    "member_erased": N_("The member's data was erased."),
+    "detractor": N_("Detractor score: sent to service recovery, never asked to share."),
+    "rule_disabled": N_("Prompts are turned off for this service line."),
+    "sensitive_service_line": N_("Sensitive service line: never prompted."),
+    "service_line_not_referring": N_("This service line takes no referrals."),
+    "flag_deceased": N_("The visit is flagged: patient deceased."),
+    "flag_minor": N_("The visit is flagged: the patient is a minor."),
+    "flag_adverse_event": N_("The visit is flagged: adverse event."),
+    "flag_open_complaint": N_("The visit is flagged: open complaint."),
+    "below_threshold": N_("The score is below the promoter threshold."),
+    "member_opted_out": N_("The member opted out of prompts."),
+    "member_suppressed": N_("The member's address is on the suppression list."),
+    "no_email": N_("The member has no email address."),
+    "visit_too_old": N_("The visit is too long ago to ask about."),
+    "cooldown": N_("The member was prompted within the cooldown period."),
+    "lifetime_limit": N_("The member reached the lifetime limit of prompts."),
 }
 # Notes kept with a decision beside its reason codes.
 LATER_SIGNAL = "later_signal"
 AT_SEND = "checked_at_send"
 ON_SURVEY_PAGE = "shown_on_survey_page"
 NOTES = {
-    LATER_SIGNAL: "A later signal called off the prompt before it went out.",
-    AT_SEND: "Checked again when it was due to go out.",
-    ON_SURVEY_PAGE: "Shown at once on the survey page.",
+    LATER_SIGNAL: N_("A later signal called off the prompt before it went out."),
+    AT_SEND: N_("Checked again when it was due to go out."),
+    ON_SURVEY_PAGE: N_("Shown at once on the survey page."),
 }
-PLAIN_WORDS = {PROMPTED: "Promoter score: prompt sent or scheduled.", **REASONS}
+PLAIN_WORDS = {PROMPTED: N_("Promoter score: prompt sent or scheduled."), **REASONS}
 FLAGS = ("deceased", "minor", "adverse_event", "open_complaint")
 
 

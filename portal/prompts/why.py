@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN
 
+from portal.i18n_marks import N_
 from portal.models import (
     Location,
     Member,
@@ -24,6 +25,8 @@ from portal.practice import get_settings
 from portal.prompts.rules import NOTES, PLAIN_WORDS, to_local
 
 RECENT = 10
+# A prompt's status is shown through gettext in templates/prompts/_why.html.
+STATUS_WORDS = (N_("scheduled"), N_("sent"), N_("suppressed"), N_("cancelled"))
 # The rule values shown beside a decision, in this order.
 RULE_FIELDS = (
     ("source", _l("Rule")),

@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 
 from portal.recognition import member_views
-from portal.recognition.policy import money
 
 KINDS = {
     "thank_you_note": _l("Thank-you note"),
@@ -59,7 +58,7 @@ def _label(table, key):
 
 
 def register(app):
-    """Make the labels and the money filter available to every template."""
+    """Make the labels available to every template."""
     app.jinja_env.globals.update(
         item_kind_label=lambda key: _label(KINDS, key),
         recognition_trigger_label=lambda key: _label(TRIGGERS, key),
@@ -69,4 +68,3 @@ def register(app):
         federal_rule_label=lambda key: _label(FEDERAL_RULES, key),
     )
     app.jinja_env.globals["recognition_card"] = member_views.card_context
-    app.jinja_env.filters["usd"] = money

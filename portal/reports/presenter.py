@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 
+from portal.i18n import usd_whole
 from portal.reports import charts, queries
 
 
@@ -94,7 +95,7 @@ def build_charts(report):
         _("Average revenue per patient over 12 months, by source"),
         [_label(sources, row["source"]) for row in paying],
         [(_("Average"), [row["average_12m_cents"] for row in paying])],
-        formatter=charts.money,
+        formatter=usd_whole,
     )
     months = report["recognition"]["months"]
     given = any(row["value_cents"] for row in months)
@@ -102,7 +103,7 @@ def build_charts(report):
         _("Recognition value approved, by month"),
         [row["month"] for row in months],
         [(_("Value"), [row["value_cents"] for row in months])],
-        formatter=charts.money,
+        formatter=usd_whole,
     )
     trend = report["trend"]
     result["trend"] = charts.lines(
@@ -127,5 +128,5 @@ def page_context(report, show_names):
         "sources": source_labels(),
         "channels": channel_labels(),
         "steps": funnel_labels(),
-        "money": charts.money,
+        "money": usd_whole,
     }

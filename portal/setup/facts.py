@@ -2,6 +2,8 @@
 
 import re
 
+from portal.i18n_marks import N_
+
 US_STATES = {
     "AL": "Alabama",
     "AK": "Alaska",
@@ -58,11 +60,11 @@ US_STATES = {
 }
 
 KINDS = {
-    "concierge": "Concierge medicine",
-    "direct_primary_care": "Direct primary care",
-    "surgical_specialty": "Surgical or specialty practice",
-    "dental": "Dental practice",
-    "other": "Other",
+    "concierge": N_("Concierge medicine"),
+    "direct_primary_care": N_("Direct primary care"),
+    "surgical_specialty": N_("Surgical or specialty practice"),
+    "dental": N_("Dental practice"),
+    "other": N_("Other"),
 }
 
 # Practices of these kinds usually run memberships; the box starts ticked.

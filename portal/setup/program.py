@@ -7,6 +7,7 @@ proposed before a version is signed.
 
 from dataclasses import dataclass
 
+from portal.i18n_marks import N_
 from portal.models import CatalogItem, PolicyVersion, ServiceLine
 from portal.prompts import ruleform
 from portal.recognition import catalog, versions
@@ -15,13 +16,13 @@ from portal.setup.facts import US_STATES
 
 # (name, kind, retail value in cents, needs written authorization)
 ZERO_VALUE_ITEMS = (
-    ("Handwritten thank-you note", "thank_you_note", 0, False),
-    ("Thank-you wall in the waiting room", "public_recognition", 0, True),
+    (N_("Handwritten thank-you note"), "thank_you_note", 0, False),
+    (N_("Thank-you wall in the waiting room"), "public_recognition", 0, True),
 )
 NOMINAL_ITEMS = (
-    ("Branded water bottle", "branded_item", 1200, False),
+    (N_("Branded water bottle"), "branded_item", 1200, False),
     (
-        "Charitable donation in the ambassador's name",
+        N_("Charitable donation in the ambassador's name"),
         "charitable_donation",
         1500,
         False,

@@ -119,7 +119,7 @@ def services():
         422 if failed else 200,
         line_rows=line_rows,
         place_rows=place_rows,
-        kind_label=KINDS.get(settings.practice_kind, ""),
+        kind_label=_(KINDS.get(settings.practice_kind) or "Other"),
     )
 
 
