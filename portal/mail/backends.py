@@ -1,6 +1,8 @@
 """Where a stored email goes: a folder of .eml files, or SendGrid."""
 
 import http.client
+import os
+import threading
 import urllib.error
 from datetime import UTC
 from email import policy
@@ -70,16 +72,21 @@ def write_file(message):
     folder = Path(current_app.config["MAIL_OUTBOX_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{message.created_at:%Y%m%dT%H%M%S}-{message.id:08d}.eml"
+    # Written whole under a private name, then linked into place: a worker
+    # killed mid-write leaves no half message under the real name to block the
+    # retry, and a second attempt for the same row links nothing.
+    partial = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
-        # Exclusive create: a second attempt for the same row writes nothing.
-        with path.open("xb") as handle:
-            handle.write(as_mime(message).as_bytes(policy=EML_POLICY))
+        partial.write_bytes(as_mime(message).as_bytes(policy=EML_POLICY))
+        os.link(partial, path)
     except FileExistsError:
         pass
     except OSError as exc:
         raise DeliveryError(
             f"could not write the message file: {exc}", retry=True
         ) from exc
+    finally:
+        partial.unlink(missing_ok=True)
     return path.name
 
 
