@@ -35,8 +35,11 @@ def idempotency_key(message):
 
 def sender():
     settings = get_settings()
-    name = settings.sender_name or settings.name
-    return name, current_app.config["MAIL_FROM"], settings.reply_to
+    # A header holds one line: a line break typed into the practice's name
+    # would stop every email (and could add a header), so it becomes a space.
+    name = " ".join((settings.sender_name or settings.name or "").split())
+    reply_to = "".join((settings.reply_to or "").split())
+    return name, current_app.config["MAIL_FROM"], reply_to
 
 
 def deliver(message):
