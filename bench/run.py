@@ -20,7 +20,7 @@ def main():
         if not path.exists():
             continue
         print(f"\n== {script}", flush=True)
-        done = subprocess.run([sys.executable, str(path), *sys.argv[1:]], cwd=ROOT)
+        done = subprocess.run([sys.executable, str(path)], cwd=ROOT)
         if done.returncode:
             failed.append(script)
     documents = [
