@@ -94,6 +94,7 @@ def load(seed=7, echo=print):
         visits = _visits(rng, now, members, lines, locations)
         clicks = _clicks(rng, now, links)
         signups = _signups(rng, now, links, lines, locations)
+        _new_patients(rng, now, lines, locations)
         prompt_history.replay(now)  # decisions, sends and alerts as if live
         recognition_demo.load(echo=echo)
         backfill_attribution()  # insert_many sent no signals
@@ -237,3 +238,41 @@ def _signups(rng, now, links, lines, locations):
         )
     SignUp.insert_many(rows).execute()
     return len(rows)
+
+
+def _new_patients(rng, now, lines, locations):
+    """Make each sign-up that became a patient a member with paid visits.
+
+    The monthly report's revenue by source follows sign-ups to the members
+    they became and sums those members' visit amounts.
+    """
+    visits = []
+    became = SignUp.select().where(SignUp.status == "became_patient")
+    for signup in became.order_by(SignUp.id):
+        member = Member.create(
+            email=signup.email,
+            first_name=signup.first_name,
+            last_name=signup.last_name,
+            preferred_language=signup.language,
+            payer_category=rng.choice(["commercial", "membership", "medicare"]),
+            us_state="NC",
+            created_at=signup.became_patient_at,
+        )
+        SignUp.update(member=member).where(SignUp.id == signup.id).execute()
+        first = signup.became_patient_at
+        for n in range(rng.randint(1, 4)):
+            when = first + timedelta(days=14 * n + rng.randint(0, 10))
+            if when >= now:
+                break
+            visits.append(
+                {
+                    "external_id": f"P-{signup.id:05d}-{n}",
+                    "member": member.id,
+                    "service_line": signup.service_line_id or rng.choice(lines).id,
+                    "location": signup.location_id or rng.choice(locations).id,
+                    "visited_at": when,
+                    "amount_cents": rng.choice([7500, 12000, 18000, 25000, 32000]),
+                    "source": "demo",
+                }
+            )
+    Visit.insert_many(visits).execute()
