@@ -50,7 +50,12 @@ def set_language():
         ).execute()
     response = make_response(redirect(safe_next(request.form.get("next"))))
     response.set_cookie(
-        LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="Lax", httponly=True
+        LANGUAGE_COOKIE,
+        language,
+        max_age=365 * 86400,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
     return response
 
