@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
 import time
 from datetime import date, timedelta
 from functools import lru_cache
@@ -17,7 +18,7 @@ from crawlerdetect import CrawlerDetect
 from flask import current_app
 from ua_parser import parse_user_agent
 
-from portal.db import database, utcnow
+from portal.db import database, is_sqlite, utcnow
 from portal.models import Click, PracticeSettings
 
 VISITOR_COOKIE = "pv"
@@ -33,6 +34,7 @@ _PREVIEW_FETCHERS = re.compile(
     r"google-pagerenderer|yahoo link preview|microsoft preview",
     re.IGNORECASE,
 )
+_sqlite_writer = threading.Lock()
 _PREFETCH_HEADERS = ("Purpose", "Sec-Purpose", "X-Purpose", "X-Moz")
 _crawlers = CrawlerDetect()
 
@@ -119,7 +121,15 @@ def record(link_id, channel, address, user_agent, visitor, prompt_id=None):
         visitor,
         prompt_id,
     )
-    database.execute_sql(_insert_sql(type(database.obj)), values)
+    sql = _insert_sql(type(database.obj))
+    if is_sqlite():
+        # SQLite takes one writer at a time and makes the others sleep and
+        # retry; queueing this process's threads on a lock instead wakes each
+        # as soon as the one before it is done.
+        with _sqlite_writer:
+            database.execute_sql(sql, values)
+    else:
+        database.execute_sql(sql, values)
 
 
 def prompt_ref(value):
