@@ -18,7 +18,7 @@ from portal.web import external_url
 def mine():
     """The member's invitation form, their invitations and a personal link."""
     member = current_user.member
-    errors, values = {}, {}
+    errors, values, sent = {}, {}, False
     if request.method == "POST":
         values = request.form
         try:
@@ -35,11 +35,12 @@ def mine():
                 field or "form": message for field, _, message in refused.problems
             }
         else:
-            flash(_("Your invitation is on its way."), "success")
             if not htmx:
+                flash(_("Your invitation is on its way."), "success")
                 return redirect(url_for("invitations.mine"))
-            values = {}
+            values, sent = {}, True
     context = {
+        "sent": sent,
         "errors": errors,
         "values": values,
         "invitations": [
