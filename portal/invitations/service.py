@@ -4,10 +4,10 @@ import secrets
 from datetime import date
 
 from portal import audit, events
+from portal.contacts import normalise_email
 from portal.db import database, utcnow
 from portal.invitations import rules
 from portal.mail import send_email
-from portal.contacts import normalise_email
 from portal.models import Invitation, Member, MembershipPlan, SignUp, Suppression
 from portal.practice import get_settings
 from portal.web import external_url
