@@ -103,3 +103,17 @@ def sign_in(client, user_id):
     with client.session_transaction() as session:
         session["_user_id"] = user_id
         session["_fresh"] = True
+
+
+def pytest_report_header(config):
+    where = POSTGRES_URL.rsplit("@", 1)[-1] if POSTGRES_URL else "not set"
+    return f"database backends: {', '.join(BACKENDS)} (PostgreSQL: {where})"
+
+
+def pytest_terminal_summary(terminalreporter):
+    passed = terminalreporter.stats.get("passed", [])
+    on_postgres = sum(1 for report in passed if "[postgres" in report.nodeid)
+    on_sqlite = sum(1 for report in passed if "[sqlite" in report.nodeid)
+    terminalreporter.write_line(
+        f"database tests passed: {on_sqlite} on SQLite, {on_postgres} on PostgreSQL"
+    )
