@@ -224,8 +224,11 @@ def main():
                 round(rate),
                 round(reference_rate),
                 "visits/s",
-                f">= {TARGET:,} visits/s",
-                rate >= TARGET,
+                f">= {TARGET:,} visits/s, ratio >= 0.33",
+                # The issue asks for both: the rate, and within 3x of the raw
+                # insert, which only stores rows the portal must also check,
+                # look up, decide on and schedule.
+                rate >= TARGET and rate / reference_rate >= 1 / 3,
                 f"{args.visits:,} visits in batches of {args.batch:,}, SQLite; "
                 f"{decided:,} prompt decisions included",
             ),

@@ -120,6 +120,9 @@ def main():
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/healthz")
+        # Warm both workers and both paths before anything is measured.
+        run_wrk(base + "/healthz", 3, args.connections)
+        run_wrk(f"{base}/r/{code}?c=link", 3, args.connections)
         trivial = run_wrk(base + "/healthz", args.seconds, args.connections)
         before = clicks()
         redirect = run_wrk(f"{base}/r/{code}?c=link", args.seconds, args.connections)
