@@ -272,6 +272,8 @@ def record(month, medians, url, scale):
                 build,
                 reference,
                 "ms",
+                "within 2x",
+                build <= 2 * reference,
                 note="both give the same figures (checked)",
             ),
         ],
