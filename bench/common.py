@@ -3,6 +3,7 @@
 import json
 import os
 import platform
+import secrets
 import socket
 import subprocess
 import sys
@@ -121,3 +122,30 @@ def wait_until_up(url, seconds=30):
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def production_env(instance, port, **extra):
+    """The environment of a production portal on a fresh SQLite instance."""
+    env = dict(
+        os.environ,
+        PORTAL_ENV="production",
+        SECRET_KEY=secrets.token_hex(32),
+        PORTAL_INSTANCE_PATH=str(instance),
+        DATABASE_URL=f"sqlite:///{instance / 'portal.db'}",
+        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        BIND=f"127.0.0.1:{port}",
+        **extra,
+    )
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def start(program, *args, env):
+    """Start one of the portal's processes (gunicorn, huey_consumer) quietly."""
+    return subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / program), *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )

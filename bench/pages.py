@@ -6,12 +6,9 @@ counted, and any request to another host is reported.
 """
 
 import http.server
-import os
 import re
-import secrets
 import shutil
 import signal
-import subprocess
 import tempfile
 import threading
 import time
@@ -21,7 +18,15 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
-from common import ROOT, free_port, portal_command, row, wait_until_up, write
+from common import (
+    free_port,
+    portal_command,
+    production_env,
+    row,
+    start,
+    wait_until_up,
+    write,
+)
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -90,33 +95,11 @@ def main():
     static_dir = instance / "static-site"
     port, static_port = free_port(), free_port()
     base = f"http://127.0.0.1:{port}"
-    env = dict(
-        os.environ,
-        PORTAL_ENV="production",
-        SECRET_KEY=secrets.token_hex(32),
-        PORTAL_INSTANCE_PATH=str(instance),
-        DATABASE_URL=f"sqlite:///{instance / 'portal.db'}",
-        PUBLIC_BASE_URL=base,
-        BIND=f"127.0.0.1:{port}",
-        RATELIMIT_ENABLED="false",
-    )
-    env.pop("REDIS_URL", None)
+    env = production_env(instance, port, RATELIMIT_ENABLED="false")
     portal_command("demo", env=env)
     portal_command("landing", "build", "--out", str(static_dir), env=env)
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "python:portal.gunicorn_conf"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
-    worker = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "huey_consumer"), "portal.tasks.huey", "-q"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
+    server = start("gunicorn", "-c", "python:portal.gunicorn_conf", env=env)
+    worker = start("huey_consumer", "portal.tasks.huey", "-q", env=env)
     handler = partial(http.server.SimpleHTTPRequestHandler, directory=static_dir)
     handler.log_message = lambda *args: None
     static = http.server.ThreadingHTTPServer(("127.0.0.1", static_port), handler)

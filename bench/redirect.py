@@ -9,9 +9,7 @@ read from /proc.
 """
 
 import argparse
-import os
 import re
-import secrets
 import shutil
 import signal
 import sqlite3
@@ -21,7 +19,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, free_port, portal_command, row, wait_until_up, write
+from common import (
+    free_port,
+    portal_command,
+    production_env,
+    row,
+    start,
+    wait_until_up,
+    write,
+)
 
 PHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
@@ -91,16 +97,7 @@ def main():
 
     instance = Path(tempfile.mkdtemp(prefix="bench-redirect-"))
     port = free_port()
-    env = dict(
-        os.environ,
-        PORTAL_ENV="production",
-        SECRET_KEY=secrets.token_hex(32),
-        PORTAL_INSTANCE_PATH=str(instance),
-        DATABASE_URL=f"sqlite:///{instance / 'portal.db'}",
-        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-        BIND=f"127.0.0.1:{port}",
-    )
-    env.pop("REDIS_URL", None)
+    env = production_env(instance, port)
     portal_command("demo", env=env)
     database = sqlite3.connect(instance / "portal.db")
     code = database.execute(
@@ -110,13 +107,7 @@ def main():
     def clicks():
         return database.execute("SELECT COUNT(*) FROM click").fetchone()[0]
 
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "python:portal.gunicorn_conf"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
+    server = start("gunicorn", "-c", "python:portal.gunicorn_conf", env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/healthz")
