@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from portal.contacts import normalise_email, normalise_phone
+from portal.contacts import EmailAddress, PhoneNumber
 from portal.models import MembershipPlan
 
 MESSAGES = {
@@ -25,31 +25,13 @@ class JoinIn(BaseModel):
 
     first_name: str = Field(min_length=1, max_length=80)
     last_name: str = Field(default="", max_length=80)
-    email: str = Field(min_length=3, max_length=254)
-    phone: str = Field(default="", max_length=32)
+    email: EmailAddress = Field(min_length=3, max_length=254)
+    phone: PhoneNumber | None = Field(default=None, max_length=32)
     plan: int
     household_addon: bool = False
     share_name: bool = False
     email_consent: bool = False
     sms_consent: bool = False
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value):
-        try:
-            return normalise_email(value)
-        except ValueError:
-            raise ValueError("email") from None
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value):
-        if not value:
-            return ""
-        try:
-            return normalise_phone(value)
-        except ValueError:
-            raise ValueError("phone") from None
 
     @field_validator("plan")
     @classmethod
@@ -70,6 +52,7 @@ def check(form):
         data[box] = form.get(box) in ("on", "yes", "true", "1")
     if not data["plan"]:
         data["plan"] = 0
+    data["phone"] = data["phone"] or None
     try:
         return JoinIn.model_validate(data).model_dump(), {}
     except ValidationError as exc:

@@ -9,7 +9,7 @@ from typing import Literal
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from portal.contacts import normalise_email, normalise_phone
+from portal.contacts import EmailAddress, PhoneNumber
 from portal.models import Location, ServiceLine
 from portal.models.referrals import HOW_HEARD
 from portal.referrals.codes import normalise
@@ -76,8 +76,8 @@ class SignupIn(BaseModel):
 
     first_name: str = Field(min_length=1, max_length=80)
     last_name: str = Field(default="", max_length=80)
-    email: str | None = Field(default=None, max_length=254)
-    phone: str | None = Field(default=None, max_length=32)
+    email: EmailAddress | None = Field(default=None, max_length=254)
+    phone: PhoneNumber | None = Field(default=None, max_length=32)
     service_line: str | None = Field(default=None, max_length=64)
     location: str | None = Field(default=None, max_length=64)
     how_heard: HowHeard | None = None
@@ -101,26 +101,6 @@ class SignupIn(BaseModel):
         if isinstance(value, str) and not value.strip():
             return None
         return value
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value):
-        if value is None:
-            return None
-        try:
-            return normalise_email(value)
-        except ValueError:
-            raise ValueError("email") from None
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value):
-        if value is None:
-            return None
-        try:
-            return normalise_phone(value)
-        except ValueError:
-            raise ValueError("phone") from None
 
     @field_validator("code")
     @classmethod
