@@ -146,3 +146,20 @@ def test_client_address_comes_from_the_proxy_only_when_trusted(tmp_path):
             environ_base={"REMOTE_ADDR": "10.0.0.1"},
         )
         assert answer.get_data(as_text=True) == expected
+
+
+def test_staff_times_show_on_the_practice_clock(app):
+    from datetime import datetime
+
+    from portal.main.context import practice_time
+    from portal.practice import get_settings
+
+    settings = get_settings()
+    settings.timezone = "America/New_York"
+    settings.save()
+    shown = practice_time(datetime(2026, 7, 1, 16, 0))
+    assert (shown.hour, shown.tzname()) == (12, "EDT")
+    settings.timezone = "Not/AZone"
+    settings.save()
+    assert practice_time(datetime(2026, 7, 1, 16, 0)).hour == 16
+    assert practice_time(None) is None

@@ -1,5 +1,8 @@
 """Values every template can use: the practice, the language, the menu."""
 
+from datetime import UTC
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from flask import current_app, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
@@ -78,11 +81,23 @@ def error_message(status, description):
     return gettext(message) if message else description
 
 
+def practice_time(moment):
+    """Turn a stored UTC time into the practice's own clock, for display."""
+    if moment is None:
+        return None
+    try:
+        zone = ZoneInfo(get_settings().timezone or "UTC")
+    except (ValueError, ZoneInfoNotFoundError):
+        zone = ZoneInfo("UTC")
+    return moment.replace(tzinfo=UTC).astimezone(zone)
+
+
 def init_app(app):
     @app.context_processor
     def _inject():
         return {"practice": get_settings()}
 
+    app.jinja_env.filters["local"] = practice_time
     app.jinja_env.globals.update(
         current_locale=lambda: str(get_locale() or "en"),
         nav_items=nav_items,
