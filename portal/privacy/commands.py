@@ -8,21 +8,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from portal.contacts import normalise_email
-from portal.models import Member
+from portal.cli_helpers import member_by_email
 from portal.privacy import access, backup, retention
-
-
-def _member(email):
-    try:
-        address = normalise_email(email)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="EMAIL") from exc
-    member = Member.get_or_none(Member.email == address, Member.erased_at.is_null())
-    if member is None:
-        click.echo("no member with that address", err=True)
-        sys.exit(1)
-    return member
 
 
 @click.command("export")
@@ -31,7 +18,7 @@ def _member(email):
 @with_appcontext
 def members_export(email, out):
     """Write everything stored about a member to a JSON file (access request)."""
-    member = _member(email)
+    member = member_by_email(email)
     out.write_text(json.dumps(access.export(member, "cli"), indent=2))
     click.echo(f"member {member.id} exported to {out}")
 
@@ -42,7 +29,7 @@ def members_export(email, out):
 @with_appcontext
 def members_erase(email, yes):
     """Pseudonymise a member on request: names and contact details are removed."""
-    member = _member(email)
+    member = member_by_email(email)
     if not yes:
         click.confirm(f"Erase member {member.id}? This cannot be undone", abort=True)
     pseudonym = access.erase(member, "cli")

@@ -6,8 +6,8 @@ import click
 from flask.cli import with_appcontext
 
 from portal import audit
-from portal.contacts import normalise_email
-from portal.models import Member, ServiceLine
+from portal.cli_helpers import member_by_email
+from portal.models import ServiceLine
 from portal.referrals import links
 from portal.referrals.codes import normalise
 
@@ -15,18 +15,6 @@ from portal.referrals.codes import normalise
 @click.group("links")
 def links_group():
     """Members' referral links."""
-
-
-def _member(email):
-    try:
-        address = normalise_email(email)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="EMAIL") from exc
-    member = Member.get_or_none(Member.email == address, Member.erased_at.is_null())
-    if member is None:
-        click.echo("no member with that email address", err=True)
-        sys.exit(1)
-    return member
 
 
 def _service_line(slug):
@@ -52,7 +40,7 @@ def _service_line(slug):
 @with_appcontext
 def links_show(email, service_line, channel):
     """Print a member's referral address (making the link if they have none)."""
-    member = _member(email)
+    member = member_by_email(email)
     try:
         link = links.link_for(member, _service_line(service_line))
     except links.LinkError as exc:
@@ -66,7 +54,7 @@ def links_show(email, service_line, channel):
 @with_appcontext
 def links_list(email):
     """List a member's active links: code, service line, address."""
-    for link in links.active_links(_member(email)):
+    for link in links.active_links(member_by_email(email)):
         line = link.service_line.slug if link.service_line_id else "general"
         click.echo(f"{link.code}  {line}  {links.referral_url(link)}")
 
