@@ -46,7 +46,7 @@ def test_member_signs_in_and_shares_and_a_friend_signs_up_by_keyboard(
 
     tab_to(member, "button[data-copy-target=referral-address]")
     member.keyboard.press("Enter")
-    assert member.locator("#copy-status").inner_text() == "Copied"
+    assert member.locator("#referral-address-status").inner_text() == "Copied"
     address = member.locator("#referral-address").input_value()
     tab_to(member, "a[href^='sms:']")
     sms = unquote(member.evaluate("document.activeElement.href"))
