@@ -1,6 +1,7 @@
 """Sending prompts: on time, outside quiet hours, checked again, tracked back."""
 
 import re
+import subprocess
 from datetime import datetime, timedelta
 from email import message_from_bytes
 from pathlib import Path
@@ -14,6 +15,7 @@ from portal.db import utcnow
 from portal.models import (
     AttributionEvent,
     AuditEvent,
+    Click,
     Consent,
     Member,
     OutboxMessage,
@@ -28,6 +30,7 @@ from portal.referrals import qr
 from tests.conftest import sign_in
 from tests.prompt_helpers import make_practice, visit
 
+ZBARIMG = "/usr/bin/zbarimg"
 PHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
@@ -81,7 +84,9 @@ def test_a_due_prompt_is_emailed_with_link_qr_and_share_buttons(app, practice):
     address = f"http://portal.test/r/{code}?c=email&p={prompt.id}"
     assert address in message.text_body
     assert address.replace("&", "&amp;") in message.html_body
-    assert f"http://portal.test/r/{code}/qr.png?c=email" in message.html_body
+    assert f"http://portal.test/r/{code}/qr.png?c=email&amp;p={prompt.id}" in (
+        message.html_body
+    )
     # The share token carries its own time, so read it back from the email.
     found = re.search(r"http://portal\.test/share/([^/\s]+)/sms", message.text_body)
     assert found and tokens.read_share_token(found.group(1)) == prompt.id
@@ -170,7 +175,13 @@ def test_the_share_page_records_opening_and_shares(client, practice):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Text a friend" in html
     code = ReferralLink.get(ReferralLink.member == prompt.member_id).code
-    assert f"/r/{code}/qr.svg" in html
+    # The card's QR code, scanned from the member's screen, names the prompt too.
+    assert f"/r/{code}/qr.svg?p={prompt.id}" in html
+    card_qr = client.get(f"/r/{code}/qr.svg?p={prompt.id}").data
+    assert (
+        card_qr
+        == qr.render(f"http://portal.test/r/{code}?c=qr&p={prompt.id}", "svg")[0]
+    )
     assert f"http://portal.test/r/{code}?c=email&amp;p={prompt.id}" in html
     assert Prompt.get_by_id(prompt.id).opened_at is not None
     assert Prompt.get_by_id(prompt.id).shared_at is None
@@ -282,11 +293,40 @@ def test_a_member_can_ask_never_to_be_prompted_again(client, practice):
     assert latest.reason_code == "member_opted_out"
 
 
-def test_the_qr_image_in_the_email_carries_channel_email(client, practice):
+def test_the_qr_image_in_the_email_names_channel_email_and_the_prompt(
+    client, practice, tmp_path
+):
     prompt = scheduled_prompt()
     delivery.run_due(prompt.scheduled_for)
     link = ReferralLink.get(ReferralLink.member == prompt.member_id)
-    image = client.get(f"/r/{link.code}/qr.png?c=email")
+    source = re.search(
+        r'<img src="([^"]+/qr\.png[^"]*)"', OutboxMessage.get().html_body
+    )
+    image_url = source.group(1).replace("&amp;", "&")
+    assert image_url == f"http://portal.test/r/{link.code}/qr.png?c=email&p={prompt.id}"
+    image = client.get(image_url.removeprefix("http://portal.test"))
     assert image.status_code == 200 and image.mimetype == "image/png"
-    expected = qr.render(f"http://portal.test/r/{link.code}?c=email", "png")[0]
-    assert image.data == expected
+    address = f"http://portal.test/r/{link.code}?c=email&p={prompt.id}"
+    assert image.data == qr.render(address, "png")[0]
+    if Path(ZBARIMG).exists():
+        (tmp_path / "qr.png").write_bytes(image.data)
+        decoded = subprocess.run(
+            [ZBARIMG, "--raw", "-q", str(tmp_path / "qr.png")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        assert decoded == address
+    # A friend's phone scans it: the click is credited to this prompt.
+    scan = client.application.test_client().get(
+        address.removeprefix("http://portal.test"), headers={"User-Agent": PHONE}
+    )
+    assert scan.status_code == 302
+    assert (Click.get().channel, Click.get().prompt_id) == ("email", str(prompt.id))
+    # A printed card never names a prompt, and a malformed number is dropped.
+    printed = client.get(f"/r/{link.code}/qr.png?c=print&p={prompt.id}")
+    assert (
+        printed.data == qr.render(f"http://portal.test/r/{link.code}?c=print", "png")[0]
+    )
+    junk = client.get(f"/r/{link.code}/qr.png?c=email&p=x%0A1")
+    assert junk.data == qr.render(f"http://portal.test/r/{link.code}?c=email", "png")[0]

@@ -58,7 +58,11 @@ def context(prompt, member):
         "link": link,
         "address": prompt_url(link, prompt),
         "qr_url": external_url(
-            "referrals.qr_image", code=link.code, fmt="png", c="email"
+            "referrals.qr_image",
+            code=link.code,
+            fmt="png",
+            c="email",
+            **{PROMPT_PARAM: prompt_ref(prompt)},
         ),
         "page_url": external_url("prompts.share", token=token),
         "buttons": {

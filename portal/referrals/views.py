@@ -119,7 +119,13 @@ def qr_image(code, fmt):
         abort(404)
     channel = request.args.get("c", "qr")
     channel = channel if channel in QR_CHANNELS else "qr"
-    body, etag = qr.render(referral_url(link, channel), fmt)
+    address = referral_url(link, channel)
+    # A QR shown by a prompt (in its email or on its share card) names the
+    # prompt, so a scan of it is tied back; a printed card never does.
+    prompt = clicks.prompt_ref(request.args.get("p")) if channel != "print" else None
+    if prompt:
+        address = f"{address}&p={prompt}"
+    body, etag = qr.render(address, fmt)
     if etag in request.if_none_match:
         response = make_response("", 304)
     else:
