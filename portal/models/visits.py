@@ -98,3 +98,6 @@ class RecoveryAlert(BaseModel):
     resolved_at = DateTimeField(null=True)
     resolved_by = ForeignKeyField(StaffUser, null=True)
     note = TextField(default="")
+    # When managers were last emailed about it; cleared when the patient then
+    # asks to be contacted, so they are told again.
+    notified_at = DateTimeField(null=True)

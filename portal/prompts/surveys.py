@@ -163,8 +163,12 @@ def show_now(prompt, now):
 
 
 def ask_to_be_contacted(alert_id):
-    """Mark a recovery alert as wanting a call back; return the alert."""
-    RecoveryAlert.update(wants_contact=True).where(
-        RecoveryAlert.id == alert_id
+    """Mark a recovery alert as wanting a call back; return the alert.
+
+    The first time, managers are told again (see portal.prompts.recovery).
+    """
+    RecoveryAlert.update(wants_contact=True, notified_at=None).where(
+        RecoveryAlert.id == alert_id,
+        RecoveryAlert.wants_contact == False,  # noqa: E712
     ).execute()
     return RecoveryAlert.get_or_none(RecoveryAlert.id == alert_id)

@@ -1,7 +1,8 @@
 """Background work for prompts: a delayed run when something falls due, and a sweep.
 
 The delayed run makes prompts go out on time; the sweep every five minutes
-catches anything a lost task or a stopped worker left behind.
+catches anything a lost task or a stopped worker left behind. Managers hear of
+new service-recovery alerts on the same five-minute beat.
 """
 
 import logging
@@ -51,3 +52,12 @@ def schedule(times):
         except Exception:
             log.exception("could not queue a prompt run; the sweep will send it")
             return
+
+
+@huey.periodic_task(crontab(minute=f"*/{SLOT_MINUTES}"))
+def tell_managers_of_alerts():
+    """Email managers about service-recovery alerts they have not been told of."""
+    from portal.prompts import recovery
+
+    with app_context():
+        recovery.notify_staff()
