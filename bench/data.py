@@ -30,7 +30,7 @@ from portal.models import (
     StaffUser,
     Visit,
 )
-from portal.models.referrals import HOW_HEARD
+from portal.models.referrals import HOW_HEARD, furthest_step
 
 SIZES = {
     "members": 50_000,
@@ -119,6 +119,7 @@ def signups(rng, count, since, sharers, link_of, newcomers, lines, places):
         SignUp.service_line,
         SignUp.location,
         SignUp.status,
+        SignUp.reached_status,
         SignUp.status_changed_at,
         SignUp.member,
         SignUp.became_patient_at,
@@ -133,6 +134,7 @@ def signups(rng, count, since, sharers, link_of, newcomers, lines, places):
         created = moment(rng, since)
         became = n in patients
         changed = created + timedelta(days=rng.randint(0, 20))
+        status = "became_patient" if became else rng.choice(STATUSES)
         rows.append(
             (
                 f"Friend{n}",
@@ -143,7 +145,8 @@ def signups(rng, count, since, sharers, link_of, newcomers, lines, places):
                 "link" if referred else "none",
                 rng.choice(lines),
                 rng.choice(places),
-                "became_patient" if became else rng.choice(STATUSES),
+                status,
+                furthest_step(status),
                 changed,
                 next(newcomer) if became else None,
                 changed if became else None,

@@ -20,7 +20,7 @@ from portal.models import (
     StaffUser,
     Visit,
 )
-from portal.models.referrals import HOW_HEARD
+from portal.models.referrals import FUNNEL_STEPS, HOW_HEARD
 from portal.prompts import history as prompt_history
 from portal.recognition import demo as recognition_demo
 from portal.referrals.codes import new_code
@@ -229,6 +229,8 @@ def _signups(rng, now, links, lines, locations):
                 "consent_version": "2026-01",
                 "origin": "portal",
                 "status": status,
+                # Closed sign-ups got somewhere first: some were even seen.
+                "reached_status": FUNNEL_STEPS[n % 4] if status == "closed" else status,
                 "status_changed_at": created + timedelta(days=rng.randint(0, 10)),
                 "became_patient_at": created + timedelta(days=rng.randint(3, 20))
                 if status == "became_patient"

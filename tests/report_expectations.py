@@ -57,14 +57,15 @@ class Expected:
         month = [
             s for s in self.signups if s.ambassador_id and self.in_month(s.created_at)
         ]
+        # A sign-up counts at the furthest step it reached, even if closed since.
+        order = ["new", "contacted", "scheduled", "seen", "became_patient"]
+        rank = [order.index(s.reached_status) for s in month]
         return {
             "clicks": sum(1 for c in self.clicks if self.in_month(c)),
             "signups": len(month),
-            "scheduled": sum(
-                s.status in ("scheduled", "seen", "became_patient") for s in month
-            ),
-            "seen": sum(s.status in ("seen", "became_patient") for s in month),
-            "became_patient": sum(s.status == "became_patient" for s in month),
+            "scheduled": sum(r >= 2 for r in rank),
+            "seen": sum(r >= 3 for r in rank),
+            "became_patient": sum(r == 4 for r in rank),
         }
 
     def revenue(self):

@@ -1,12 +1,13 @@
 """The monthly report: its figures equal the rows, counted again in plain Python."""
 
+import importlib
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from portal import demo
-from portal.db import utcnow
+from portal.db import database, utcnow
 from portal.models import (
     CatalogItem,
     Member,
@@ -17,8 +18,11 @@ from portal.models import (
 )
 from portal.models.referrals import HOW_HEARD
 from portal.practice import get_settings
-from portal.reports import monthly
+from portal.reports import monthly, queries
 from portal.reports.period import Month
+from portal.staff.signups import change_status
+from tests.attribution_helpers import move
+from tests.attribution_helpers import signup as referred_signup
 from tests.report_expectations import Expected
 
 
@@ -127,6 +131,56 @@ def test_funnel_trend_and_dormant_ambassadors(loaded):
     assert len(shown) == min(25, len(dormant))
     referrals = [row["referrals"] for row in shown]
     assert referrals == sorted(referrals, reverse=True)
+
+
+def test_a_sign_up_seen_and_then_closed_stays_in_the_funnel(app):
+    ambassador = Member.create(email="ana@example.com", first_name="Ana")
+    when = datetime(2026, 5, 10, 15, 0)
+    walked = [
+        ("new", "contacted", "scheduled", "seen", "closed"),
+        ("new", "scheduled", "closed"),
+        ("new", "closed"),
+        ("new", "contacted", "scheduled", "seen", "became_patient"),
+    ]
+    for n, path in enumerate(walked):
+        row = referred_signup(ambassador, when=when, email=f"friend{n}@example.net")
+        for status in path[1:]:
+            move(row, status, when)
+    stored = {row.id: (row.status, row.reached_status) for row in SignUp.select()}
+    assert sorted(stored.values()) == [
+        ("became_patient", "became_patient"),
+        ("closed", "new"),
+        ("closed", "scheduled"),
+        ("closed", "seen"),
+    ]
+    funnel = queries.funnel(datetime(2026, 5, 1), datetime(2026, 6, 1))
+    assert funnel == {
+        "clicks": 0,
+        "signups": 4,
+        "scheduled": 3,
+        "seen": 2,
+        "became_patient": 1,
+    }
+
+
+def test_upgrading_takes_the_furthest_step_from_the_audit_log(app):
+    ambassador = Member.create(email="ana@example.com", first_name="Ana")
+    rows = [
+        referred_signup(ambassador, email=f"friend{n}@example.net") for n in range(3)
+    ]
+    for status in ("scheduled", "seen", "closed"):
+        change_status(rows[0].id, status, "staff:1")
+    change_status(rows[1].id, "contacted", "staff:1")
+    change_status(rows[2].id, "closed", "staff:1")
+    # As a database from before the column: every sign-up at "new".
+    SignUp.update(reached_status="new").execute()
+
+    importlib.import_module("portal.migrations.0003_signup_reached_status").backfill(
+        database
+    )
+
+    reached = [SignUp.get_by_id(row.id).reached_status for row in rows]
+    assert reached == ["seen", "contacted", "new"]
 
 
 def test_revenue_and_average_per_patient_by_source(loaded):

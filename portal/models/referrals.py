@@ -32,6 +32,14 @@ SIGNUP_STATUSES = (
     "closed",
 )
 RELATIONSHIPS = ("family", "friend", "colleague")
+# The funnel's steps in order; "closed" ends a sign-up without moving it on.
+FUNNEL_STEPS = ("new", "contacted", "scheduled", "seen", "became_patient")
+
+
+def furthest_step(*statuses):
+    """Return the furthest funnel step among statuses ("new" if none is one)."""
+    steps = [status for status in statuses if status in FUNNEL_STEPS]
+    return max(steps, key=FUNNEL_STEPS.index, default="new")
 
 
 class ReferralLink(BaseModel):
@@ -107,6 +115,9 @@ class SignUp(BaseModel):
     existing_patient = BooleanField(default=False)
     origin = CharField(default="portal")
     status = CharField(default="new", index=True)
+    # The furthest funnel step this sign-up ever reached, so the monthly funnel
+    # still counts a sign-up that was seen and later closed. Kept by save().
+    reached_status = CharField(default="new")
     status_changed_at = DateTimeField(default=utcnow)
     member = ForeignKeyField(Member, null=True, backref="signup_origin")
     became_patient_at = DateTimeField(null=True, index=True)
@@ -124,10 +135,14 @@ class SignUp(BaseModel):
                     "ambassador",
                     "how_heard",
                     "channel",
-                    "status",
+                    "reached_status",
                     "service_line",
                     "location",
                 ),
                 False,
             ),
         )
+
+    def save(self, *args, **kwargs):
+        self.reached_status = furthest_step(self.reached_status, self.status)
+        return super().save(*args, **kwargs)

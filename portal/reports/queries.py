@@ -113,10 +113,14 @@ def top_referrers(start, end, limit):
 
 
 def funnel(start, end):
-    """Referral clicks, then the month's referred sign-ups and how far they got."""
+    """Referral clicks, then the month's referred sign-ups and how far they got.
+
+    A sign-up counts at the furthest step it ever reached, so one seen and
+    later closed still counts as scheduled and seen.
+    """
     clicks = Click.select().where(_within(Click.clicked_at, start, end)).count()
     stages = {
-        stage: _count_if(SignUp.status.in_(statuses)).alias(stage)
+        stage: _count_if(SignUp.reached_status.in_(statuses)).alias(stage)
         for stage, statuses in REACHED.items()
     }
     row = (
