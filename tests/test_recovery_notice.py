@@ -123,4 +123,3 @@ def test_the_alerts_page_says_who_is_emailed(client, practice):
     sign_in(client, f"s:{manager.id}:{manager.session_version}")
     html = client.get("/staff/prompts/alerts").get_data(as_text=True)
     assert "Managers are emailed within five minutes of a new alert" in html
-
