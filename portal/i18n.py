@@ -9,11 +9,12 @@ so no compiled file is kept in the repository or goes stale.
 from pathlib import Path
 
 from babel.core import Locale
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import parse_pattern
+from babel.numbers import format_decimal, format_percent, parse_pattern
 from flask import has_request_context, request
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
 
 from portal.extensions import babel
@@ -22,6 +23,10 @@ SOURCES = Path(__file__).resolve().parent / "translations"
 
 LANGUAGES = {"en": "English", "es": "Español"}
 LANGUAGE_COOKIE = "lang"
+# Patients and staff are in the United States whatever their language, so
+# money, numbers and times are written the US way in each: "$1,234.50" and
+# "3:05 p.m." in Spanish too, never "1.234,50 US$" or "15:05".
+REGIONS = {"en": "en_US", "es": "es_US"}
 
 
 def select_locale():
@@ -52,11 +57,17 @@ def compile_catalogs(target):
     return target
 
 
+def formatting_locale():
+    """Return the locale numbers and times are written in: the language, in the US."""
+    language = get_locale() or Locale.parse("en")
+    return Locale.parse(REGIONS.get(language.language, str(language)))
+
+
 def usd(cents, whole=False):
     """Write cents as US dollars the way the current language writes money."""
     if cents is None:
         return "—"
-    locale = get_locale() or Locale.parse("en")
+    locale = formatting_locale()
     pattern = parse_pattern(locale.currency_formats["standard"].pattern)
     if whole:
         pattern.frac_prec = (0, 0)
@@ -71,10 +82,18 @@ def when(moment):
     """
     if moment is None:
         return "—"
-    locale = get_locale() or Locale.parse("en")
-    day = format_date(moment, "medium", rebase=False)
-    hour = format_time(moment, "short", rebase=False)
+    locale = formatting_locale()
+    day = format_date(moment, "medium", locale=locale)
+    hour = format_time(moment, "short", tzinfo=moment.tzinfo, locale=locale)
     return str(locale.datetime_formats["medium"]).format(hour, day)
+
+
+def decimal(number, pattern=None):
+    return format_decimal(number, pattern, locale=formatting_locale())
+
+
+def percent(number, pattern=None):
+    return format_percent(number, pattern, locale=formatting_locale())
 
 
 def usd_whole(cents):
@@ -91,3 +110,5 @@ def init_app(app):
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.filters["usd"] = usd
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["decimalformat"] = decimal
+    app.jinja_env.filters["percentformat"] = percent

@@ -140,9 +140,10 @@ def test_the_language_switch_is_labelled_in_both_languages(client, practice):
 def test_dates_money_and_numbers_follow_the_language(app):
     moment = datetime(2026, 3, 5, 14, 7)
     with app.test_request_context(headers={"Accept-Language": "es"}):
-        assert when(moment) == "5 mar 2026, 14:07"
-        assert usd(1500) == "15,00\xa0US$"
-        assert usd_whole(123456) == "1.235\xa0US$"
+        # Spanish as written in the United States: US money and a 12-hour clock.
+        assert when(moment) == "5 mar 2026, 2:07\u202fp.m."
+        assert usd(1500) == "$15.00"
+        assert usd_whole(123456) == "$1,235"
     with app.test_request_context():
         assert when(moment) == "Mar 5, 2026, 2:07\u202fPM"
         assert usd(1500) == "$15.00" and usd_whole(123456) == "$1,235"
@@ -161,13 +162,13 @@ def test_staff_pages_show_spanish_dates_and_amounts(client, practice):
 
     _, queue = spanish_page(client, "/staff/recognition/")
     assert "Aprobación de reconocimientos" in queue
-    assert "del límite anual de 75,00\xa0US$" in queue
-    assert items["bottle"].name in queue and "12,00\xa0US$" in queue
+    assert "del límite anual de $75.00" in queue
+    assert items["bottle"].name in queue and "$12.00" in queue
     assert "This year so far" not in queue
 
     _, ledger = spanish_page(client, f"/staff/recognition/members/{ambassador.id}")
     assert "Registro de reconocimientos: Rosa Reyes" in ledger
-    assert "15,00\xa0US$" in ledger  # the per-item cap
+    assert "$15.00" in ledger  # the per-item cap
 
     _, signups = spanish_page(client, "/staff/signups")
     assert "5 mar 2026" in signups and "2026-03-05" not in signups
