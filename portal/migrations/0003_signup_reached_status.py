@@ -69,10 +69,8 @@ def backfill(db):
         )
     current = dict(db.execute_sql("SELECT id, reached_status FROM sign_up"))
     for signup_id, step in _reached_from_audit(db).items():
-        if (
-            signup_id in current
-            and _furthest(current[signup_id], step) != (current[signup_id])
-        ):
+        known = current.get(signup_id)
+        if known is not None and _furthest(known, step) != known:
             db.execute_sql(
                 f"UPDATE sign_up SET reached_status = {param} WHERE id = {param}",
                 (step, signup_id),
