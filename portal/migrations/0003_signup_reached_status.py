@@ -9,11 +9,6 @@ The reports' covering index swaps "status" for the new column.
 
 import json
 
-from peewee import CharField
-from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
-
-from portal.migrations import dialect
-
 STEPS = ("new", "contacted", "scheduled", "seen", "became_patient")
 OLD_INDEX = "sign_up_created_at_ambassador_id_how_heard_channel_statu_635282c"
 NEW_INDEX = (
@@ -52,8 +47,13 @@ def _reached_from_audit(db):
 
 
 def upgrade(db):
-    migrator = SqliteMigrator(db) if dialect(db) == "sqlite" else PostgresqlMigrator(db)
-    migrate(migrator.add_column("sign_up", "reached_status", CharField(default="new")))
+    # One plain ADD COLUMN with a default, which both databases accept for a
+    # NOT NULL column. (The SQLite migrator would rebuild the table to add
+    # NOT NULL, and dropping the old table fails on the rows that refer to it.)
+    db.execute_sql(
+        "ALTER TABLE sign_up ADD COLUMN reached_status VARCHAR(255) NOT NULL "
+        "DEFAULT 'new'"
+    )
     backfill(db)
     db.execute_sql(f'DROP INDEX IF EXISTS "{OLD_INDEX}"')
     db.execute_sql(NEW_INDEX)
