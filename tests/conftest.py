@@ -5,7 +5,7 @@ import os
 import pytest
 from flask import g
 
-from portal import create_app
+from portal import create_app, migrations
 from portal.db import database, open_database
 from portal.models import MODELS
 from portal.tasks import huey
@@ -23,6 +23,7 @@ def _reset_postgres():
     db.execute_sql("DROP SCHEMA public CASCADE")
     db.execute_sql("CREATE SCHEMA public")
     db.create_tables(MODELS)
+    migrations.stamp(db)
     db.close()
     db.close_all()
 
@@ -81,6 +82,7 @@ def app(tmp_path, backend, postgres_ready):
         _truncate_postgres(database)
     else:
         database.create_tables(MODELS)
+    migrations.stamp(database)  # made from the models: at the latest migration
     with app.app_context():
         yield app
     if not database.is_closed():

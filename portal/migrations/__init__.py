@@ -57,6 +57,22 @@ def upgrade(db, on_apply=None):
     return ran
 
 
+def stamp(db):
+    """Record every migration as applied, for a database made from the models.
+
+    create_tables(MODELS) builds the latest schema at once; without this a
+    later upgrade would try to add what is already there.
+    """
+    done = applied(db)
+    for name in available():
+        if name not in done:
+            db.execute_sql(
+                f"INSERT INTO {TABLE} (name, applied_at) VALUES (%s, %s)"
+                % (db.param, db.param),
+                (name, utcnow().isoformat()),
+            )
+
+
 def dialect(db):
     db = getattr(db, "obj", None) or db  # unwrap the shared DatabaseProxy
     return "sqlite" if isinstance(db, SqliteDatabase) else "postgres"
