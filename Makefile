@@ -28,6 +28,8 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## run: migrate, load demo data on first run, start the worker and the web server
+# Links in emails and QR codes point where this listens, unless set otherwise.
+run: export PUBLIC_BASE_URL ?= $(PORTAL_URL)
 run: install
 	$(BIN)/portal db upgrade
 	$(BIN)/portal demo
