@@ -144,5 +144,8 @@ def axe_violations(page):
 
 
 def layout_problems(page):
-    """Name what breaks a 360-pixel screen: sideways scrolling, small targets."""
+    """Name what breaks a 360-pixel screen.
+
+    Sideways scrolling, small targets, and words broken in squeezed table cells.
+    """
     return page.evaluate(LAYOUT_CHECK)
