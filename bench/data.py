@@ -30,7 +30,7 @@ from portal.models import (
     StaffUser,
     Visit,
 )
-from portal.models.referrals import HOW_HEARD, furthest_step
+from portal.models.referrals import FUNNEL_STEPS, HOW_HEARD
 
 SIZES = {
     "members": 50_000,
@@ -146,7 +146,8 @@ def signups(rng, count, since, sharers, link_of, newcomers, lines, places):
                 rng.choice(lines),
                 rng.choice(places),
                 status,
-                furthest_step(status),
+                # Closed sign-ups got somewhere first, some as far as seen.
+                FUNNEL_STEPS[n % 4] if status == "closed" else status,
                 changed,
                 next(newcomer) if became else None,
                 changed if became else None,

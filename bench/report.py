@@ -71,9 +71,10 @@ def funnel(start, end):
     )[0]
     row = run(
         "SELECT COUNT(*),"
-        " COUNT(CASE WHEN status IN ('scheduled','seen','became_patient') THEN 1 END),"
-        " COUNT(CASE WHEN status IN ('seen','became_patient') THEN 1 END),"
-        " COUNT(CASE WHEN status = 'became_patient' THEN 1 END)"
+        " COUNT(CASE WHEN reached_status IN ('scheduled','seen','became_patient')"
+        " THEN 1 END),"
+        " COUNT(CASE WHEN reached_status IN ('seen','became_patient') THEN 1 END),"
+        " COUNT(CASE WHEN reached_status = 'became_patient' THEN 1 END)"
         " FROM sign_up WHERE created_at >= ? AND created_at < ?"
         " AND ambassador_id IS NOT NULL",
         start,
