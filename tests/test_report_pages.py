@@ -100,6 +100,24 @@ def test_people_without_the_reports_permission_are_refused(client):
     )
 
 
+def test_the_page_steps_between_months_and_marks_one_not_over(client, app):
+    from portal.practice import get_settings
+    from portal.reports.monthly import current_month
+
+    as_staff(client)
+    past = client.get(f"/reports/monthly?month={MONTH}").get_data(as_text=True)
+    assert 'rel="prev" href="/reports/monthly?month=2026-02"' in past
+    assert 'rel="next" href="/reports/monthly?month=2026-04"' in past
+    assert 'id="month-so-far"' not in past
+
+    now = current_month(get_settings().timezone)
+    html = client.get("/reports/monthly").get_data(as_text=True)
+    assert f"Referral report for {now}" in html
+    assert f'rel="prev" href="/reports/monthly?month={now.shift(-1)}"' in html
+    assert 'rel="next"' not in html  # no month after this one yet
+    assert "This month is not over" in html
+
+
 def test_a_bad_month_is_named_next_to_the_field(client):
     as_staff(client, "compliance")
     response = client.get("/reports/monthly?month=2026-13")

@@ -35,9 +35,13 @@ def monthly_report():
     settings = get_settings()
     report = monthly.build(month, settings.timezone)
     context = presenter.page_context(report, show_names=True)
+    current = monthly.current_month(settings.timezone)
     return (
         render_template(
             "reports/monthly.html",
+            previous_month=month.shift(-1),
+            next_month=month.shift(1) if month < current else None,
+            month_so_far=month == current,
             month_error=error,
             month_value=request.args.get("month", str(month)) if error else str(month),
             can_settings=current_user.can("settings"),
