@@ -149,3 +149,31 @@ def test_audit_export_command_writes_json_lines(runner, app, tmp_path):
     assert "audit event(s) written" in result.output and "(jsonl)" in result.output
     assert len(out.read_text().splitlines()) == 2
     assert AuditEvent.select().where(AuditEvent.action == "audit.exported").count() == 1
+
+
+def test_every_email_template_is_shown_to_counsel_as_it_is_sent(client, app):
+    """Each sample renders, and only marketing mail carries the marketing line."""
+    from pathlib import Path
+
+    from portal.compliance.document import sample_messages
+
+    samples = {sample["name"]: sample for sample in sample_messages()}
+    folder = Path(app.template_folder) / "email"
+    assert set(samples) == {
+        p.stem for p in folder.glob("*.txt") if not p.stem.startswith("_")
+    }
+    for name, sample in samples.items():
+        assert sample["subject"], name
+        assert "could not be rendered" not in sample["text"], name
+    marketing_line = "Unsubscribe from these emails"
+    for name in ("prompt", "invitation"):
+        assert marketing_line in samples[name]["text"], name
+    for name in ("sign_in", "signup_confirmation", "survey", "recovery_alerts"):
+        assert marketing_line not in samples[name]["text"], name
+    assert "10: [single-use link for 10]" in samples["survey"]["text"]
+    assert "1 of them asked to be contacted." in samples["recovery_alerts"]["text"]
+
+    officer_client(client)
+    page = client.get("/compliance/document").get_data(as_text=True)
+    assert "could not be rendered" not in page
+    assert "Service recovery: 1 patient asked to be contacted" in page

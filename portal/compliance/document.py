@@ -7,6 +7,7 @@ by markdown-it-py inside a page with print styles.
 import base64
 import hashlib
 import logging
+from datetime import date
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -25,8 +26,27 @@ from portal.recognition.versions import active_version, history, pending_version
 log = logging.getLogger("portal")
 
 FORMATS = ("html", "md")
-# How the portal sends each message: marketing mail carries the unsubscribe line.
-TRANSACTIONAL = {"sign_in", "recognition_thanks"}
+# How the portal sends each message (send_email's marketing flag): marketing
+# mail carries the unsubscribe line, these do not.
+TRANSACTIONAL = {
+    "recognition_thanks",
+    "recovery_alerts",
+    "sign_in",
+    "signup_confirmation",
+    "survey",
+}
+# Values a template cannot show as a [placeholder]: dates and counts.
+SAMPLE_VALUES = {
+    "survey": {
+        "visited_on": date(2026, 3, 5),
+        "links": [(score, f"[single-use link for {score}]") for score in range(11)],
+    },
+    "recovery_alerts": {
+        "alerts": 2,
+        "wants_contact": 1,
+        "alerts_url": "[link to the alerts page]",
+    },
+}
 
 
 class Placeholder(ChainableUndefined):
@@ -126,7 +146,7 @@ def _sample(name):
 
 def _sample_values(name):
     if name != "recognition_thanks":
-        return {}
+        return dict(SAMPLE_VALUES.get(name, {}))
     item = (
         CatalogItem.select()
         .where(CatalogItem.kind == "thank_you_note", CatalogItem.active == True)  # noqa: E712
