@@ -15,6 +15,12 @@ BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 huey.immediate = True
 
+# A person on a phone, as click counting and browser families see one.
+PHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
 
 def _reset_postgres():
     db = open_database(POSTGRES_URL)

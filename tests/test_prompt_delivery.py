@@ -27,14 +27,10 @@ from portal.models import (
 from portal.prompts import delivery, sharing, tasks, tokens
 from portal.prompts.intake import ingest_visits
 from portal.referrals import qr
-from tests.conftest import sign_in
+from tests.conftest import PHONE, sign_in
 from tests.prompt_helpers import make_practice, visit
 
 ZBARIMG = "/usr/bin/zbarimg"
-PHONE = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
-)
 
 
 @pytest.fixture

@@ -19,9 +19,8 @@ from portal.models import (
 )
 from portal.prompts import delivery
 from portal.prompts.intake import ingest_visits
-from tests.conftest import sign_in
+from tests.conftest import PHONE, sign_in
 from tests.prompt_helpers import make_practice, visit
-from tests.test_prompt_delivery import PHONE
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from portal.models import OutboxMessage, RecoveryAlert, StaffUser
 from portal.prompts import recovery, tasks
 from portal.prompts.intake import ingest_visits
 from portal.tasks import huey
+from tests.conftest import PHONE, sign_in
 from tests.prompt_helpers import make_practice, visit
-from tests.test_prompt_delivery import PHONE
 from tests.test_survey import send_survey, tap
 
 
@@ -117,8 +117,6 @@ def test_the_worker_tells_managers_every_five_minutes(practice):
 
 
 def test_the_alerts_page_says_who_is_emailed(client, practice):
-    from tests.conftest import sign_in
-
     manager = StaffUser.get(StaffUser.email == "lee@maplegrove.example")
     sign_in(client, f"s:{manager.id}:{manager.session_version}")
     html = client.get("/staff/prompts/alerts").get_data(as_text=True)

@@ -8,12 +8,8 @@ import pytest
 from portal.db import database
 from portal.models import Click, Member, ServiceLine
 from portal.referrals import clicks, links, qr
-from tests.conftest import sign_in
+from tests.conftest import PHONE, sign_in
 
-PHONE = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
-)
 BOTS = [
     "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
     "WhatsApp/2.23.20.0 A",

@@ -18,8 +18,8 @@ from portal.models import (
     SignUp,
 )
 from portal.referrals import links
-from tests.conftest import make_app
-from tests.test_referrals_redirect import PHONE, visit
+from tests.conftest import PHONE, make_app
+from tests.test_referrals_redirect import visit
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ from portal.models import (
 )
 from portal.prompts import delivery, tokens
 from portal.prompts.intake import ingest_visits
+from tests.conftest import PHONE
 from tests.prompt_helpers import make_practice, visit
-from tests.test_prompt_delivery import PHONE
 
 LINK = re.compile(r"http://portal\.test(/survey/[^\s\"<]+)")
 

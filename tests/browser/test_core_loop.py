@@ -23,17 +23,11 @@ from portal.models import (
     StaffUser,
 )
 from portal.referrals import links
-from tests.browser.conftest import save_screenshot
+from tests.browser.conftest import PHONE, save_screenshot
 
 ZBARIMG = "/usr/bin/zbarimg"
 SIGN_IN_LINK = re.compile(r"https?://\S+/login/[A-Za-z0-9._-]+")
 VIEWPORT = {"width": 390, "height": 844}
-# Headless Chromium names itself HeadlessChrome, which click counting rightly
-# takes for a bot; the friend is a person on a phone.
-PHONE = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36"
-)
 
 
 @pytest.fixture

@@ -4,12 +4,8 @@ from urllib.parse import unquote
 
 from portal.db import database
 from portal.models import Location, Member, PracticeSettings, ServiceLine, SignUp
+from tests.conftest import PHONE
 from tests.mail_helpers import last_sign_in_link
-
-PHONE = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
-)
 
 
 def tab_to(page, selector, limit=80):

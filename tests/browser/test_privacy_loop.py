@@ -31,12 +31,9 @@ from portal.models import (
     StaffUser,
 )
 from portal.prompts import delivery
+from tests.browser.conftest import PHONE as PHONE_UA
 from tests.browser.conftest import save_screenshot
 
-PHONE_UA = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36"
-)
 MEMBER = {
     "first_name": "Wilhelmina",
     "last_name": "Quartermaine",

@@ -19,16 +19,15 @@ from portal.models import (
     ServiceLine,
     SignUp,
 )
-from tests.browser.conftest import axe_violations, layout_problems, save_screenshot
+from tests.browser.conftest import (
+    PHONE,
+    axe_violations,
+    layout_problems,
+    save_screenshot,
+)
 
 ZBARIMG = "/usr/bin/zbarimg"
 VIEWPORT = {"width": 390, "height": 844}
-# Headless Chromium names itself HeadlessChrome, which click counting takes
-# for a bot; the friend is a person on a phone.
-PHONE = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36"
-)
 HEADER = "E-mail,Given name,Surname,Mobile,Language\n"
 # Two bad rows: an address that is not one, and a member with no first name.
 BAD_MEMBERS = HEADER + (

@@ -24,14 +24,10 @@ from portal.models import (
     Survey,
 )
 from portal.prompts import delivery
-from tests.browser.conftest import AXE, axe_violations, save_screenshot
+from tests.browser.conftest import AXE, PHONE, axe_violations, save_screenshot
 from tests.conftest import sign_in
 
 SCORE_LINK = re.compile(r"^(\d+): (http://\S+/survey/\S+)$", re.M)
-PHONE = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36"
-)
 
 
 @pytest.fixture
