@@ -2,7 +2,8 @@
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from portal.api import keys
 from portal.db import utcnow
@@ -18,12 +19,15 @@ class Practice:
     location: Location
 
 
+ZONE = "America/New_York"
+
+
 def make_practice(members=5, survey=False):
     PracticeSettings.create(
         id=1,
         name="Maple Grove",
         postal_address="1 Main St, Raleigh, NC",
-        timezone="America/New_York",
+        timezone=ZONE,
         help_phone="+1 919 555 0100",
         survey_enabled=survey,
         survey_delay_hours=3,
@@ -45,6 +49,18 @@ def make_practice(members=5, survey=False):
     ]
     key, _ = keys.create("ehr", "ingest")
     return Practice(key, people, primary, sensitive, location)
+
+
+def practice_noon(days=1):
+    """Noon on the practice's clock days from today, as naive UTC.
+
+    Sweeps run at this time see what is due without quiet hours getting in the
+    way, whatever the hour the tests themselves run.
+    """
+    zone = ZoneInfo(ZONE)
+    today = datetime.now(zone).date() + timedelta(days=days)
+    noon = datetime(today.year, today.month, today.day, 12, tzinfo=zone)
+    return noon.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
 def visit(n, member="EHR-0", score=10, scale="nps", hours_ago=1, **extra):

@@ -233,7 +233,10 @@ def test_sharing_from_the_card_also_ends_it(client, practice):
 
 def test_portal_prompts_run_sends_what_is_due(runner, practice):
     prompt = scheduled_prompt()
-    Prompt.update(scheduled_for=utcnow() - timedelta(minutes=5)).execute()
+    # The command reads the real clock, so this prompt's rule has no quiet hours.
+    rule = {**prompt.rule, "quiet_start": "00:00", "quiet_end": "00:00"}
+    due = utcnow() - timedelta(minutes=5)
+    Prompt.update(scheduled_for=due, rule=rule).execute()
     result = runner.invoke(main, ["prompts", "run"], catch_exceptions=False)
     assert result.exit_code == 0
     assert "prompts: 1 sent" in result.output

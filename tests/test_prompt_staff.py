@@ -1,7 +1,5 @@
 """Staff pages for prompts: the overview, "why no prompt?", alerts and rules."""
 
-from datetime import timedelta
-
 import pytest
 
 from portal.db import utcnow
@@ -20,7 +18,7 @@ from portal.models import (
 from portal.prompts import delivery
 from portal.prompts.intake import ingest_visits
 from tests.conftest import PHONE, sign_in
-from tests.prompt_helpers import make_practice, visit
+from tests.prompt_helpers import make_practice, practice_noon, visit
 
 
 @pytest.fixture
@@ -72,7 +70,7 @@ def test_the_overview_counts_decisions_and_names_the_reasons(client, practice):
 
 def test_prompt_to_share_and_sign_up_rates_by_service_line(client, practice):
     ingest_visits([visit(n, f"EHR-{n}", 10) for n in range(4)])
-    delivery.run_due(utcnow() + timedelta(days=1))
+    delivery.run_due(practice_noon())
     first, second = Prompt.select().order_by(Prompt.id)[:2]
     Prompt.update(shared_at=utcnow()).where(Prompt.id == first.id).execute()
 
