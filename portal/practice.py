@@ -1,4 +1,7 @@
-"""The practice's settings row, read once per request."""
+"""The practice's settings row, read once per request, and the practice's clock."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app, g, has_request_context
 
@@ -24,3 +27,16 @@ def get_settings():
     if has_request_context():
         g.practice = settings
     return settings
+
+
+def practice_zone():
+    """The practice's timezone; UTC while it has none or an unknown one."""
+    try:
+        return ZoneInfo(get_settings().timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def practice_today():
+    """Today's date on the practice's wall clock, not the server's."""
+    return datetime.now(UTC).astimezone(practice_zone()).date()

@@ -16,7 +16,7 @@ from portal.models import (
     SignUp,
     Suppression,
 )
-from portal.practice import get_settings
+from portal.practice import get_settings, practice_today
 from tests.conftest import sign_in
 
 NOTE = '<script>alert("x")</script> & see you "soon"'
@@ -278,7 +278,8 @@ def test_referral_counts_only_after_the_cancellation_window(client, program):
     def receiver(sender, **kw):
         retained.append(sender.id)
 
-    today = date.today()
+    today = practice_today()
+    assert member.membership_started_on == today
     with events.membership_retained.connected_to(receiver):
         assert service.retention_sweep(today + timedelta(days=29)) == 0
         assert SignUp.get().retained_at is None
@@ -289,6 +290,24 @@ def test_referral_counts_only_after_the_cancellation_window(client, program):
     mine = client.get("/me/invitations").get_data(as_text=True)
     assert "Joined and stayed" in mine
     assert "1 sent, 1 joined, 1 stayed past the trial period." in mine
+
+
+def test_a_membership_starts_on_the_practices_day_not_the_servers(client, program):
+    settings = get_settings()
+    settings.timezone = "Pacific/Kiritimati"  # UTC+14
+    settings.save()
+    ahead = practice_today()
+    settings.timezone = "Pacific/Pago_Pago"  # UTC-11: always a day or two behind
+    settings.save()
+    assert practice_today() < ahead
+    _, inviter = program
+    _invite(client, inviter)
+    _join(client, Invitation.get())
+    events.signup_status_changed.send(
+        SignUp.get(), old_status="scheduled", new_status="became_patient"
+    )
+    member = Member.get(Member.email == "rosa@example.com")
+    assert member.membership_started_on == practice_today()
 
 
 def test_cancelled_member_never_counts(client, program):

@@ -1,7 +1,6 @@
 """Member-get-member: sending invitations, joining from them, counting retention."""
 
 import secrets
-from datetime import date
 
 from portal import audit, events
 from portal.contacts import normalise_email
@@ -9,7 +8,7 @@ from portal.db import database, utcnow
 from portal.invitations import rules
 from portal.mail import send_email
 from portal.models import Invitation, Member, MembershipPlan, SignUp, Suppression
-from portal.practice import get_settings
+from portal.practice import get_settings, practice_today
 from portal.web import external_url
 
 RELATIONSHIPS = ("family", "friend", "colleague")
@@ -202,7 +201,7 @@ def enrol(signup):
     Member.update(
         plan=signup.plan_id,
         membership_status="active",
-        membership_started_on=date.today(),
+        membership_started_on=practice_today(),
         household=household or member.household,
     ).where(Member.id == member.id).execute()
     SignUp.update(member=member).where(SignUp.id == signup.id).execute()
@@ -211,7 +210,7 @@ def enrol(signup):
 
 def retention_sweep(today=None):
     """Mark referred members who stayed past the window; return how many."""
-    today = today or date.today()
+    today = today or practice_today()
     candidates = (
         SignUp.select(SignUp, Member, MembershipPlan)
         .join(Member, on=(SignUp.member == Member.id))

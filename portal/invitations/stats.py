@@ -1,11 +1,12 @@
 """Figures for the staff view of member-get-member."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from peewee import JOIN, Case, fn
 
 from portal.db import utcnow
 from portal.models import Invitation, Member, MembershipPlan, SignUp
+from portal.practice import practice_today
 
 
 def _month_key(moment):
@@ -54,7 +55,7 @@ def by_month(months=12):
 
 def retention(today=None):
     """Share of members past their window still active: referred against others."""
-    today = today or date.today()
+    today = today or practice_today()
     referred_ids = SignUp.select(SignUp.member).where(
         SignUp.kind == "membership",
         SignUp.ambassador.is_null(False),

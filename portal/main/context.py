@@ -1,14 +1,13 @@
 """Values every template can use: the practice, the language, the menu."""
 
 from datetime import UTC
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from portal.i18n_marks import N_
-from portal.practice import get_settings
+from portal.practice import get_settings, practice_zone
 
 # (endpoint, label, who sees it): "member", or the staff permission needed.
 NAV = [
@@ -85,11 +84,7 @@ def practice_time(moment):
     """Turn a stored UTC time into the practice's own clock, for display."""
     if moment is None:
         return None
-    try:
-        zone = ZoneInfo(get_settings().timezone or "UTC")
-    except (ValueError, ZoneInfoNotFoundError):
-        zone = ZoneInfo("UTC")
-    return moment.replace(tzinfo=UTC).astimezone(zone)
+    return moment.replace(tzinfo=UTC).astimezone(practice_zone())
 
 
 def init_app(app):

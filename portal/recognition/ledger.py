@@ -1,22 +1,14 @@
 """The value ledger: what a member was given this year, and the facts policy reads."""
 
 import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from peewee import fn
 
 from portal.models import Recognition, StaffUser
-from portal.practice import get_settings
+from portal.practice import practice_zone
 from portal.recognition.policy import ItemFacts, MemberFacts, SignupFacts
 
 COUNTED = ("approved", "fulfilled")
-
-
-def practice_zone():
-    try:
-        return ZoneInfo(get_settings().timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def practice_year(moment=None):
