@@ -13,7 +13,6 @@ import pytest
 from markupsafe import escape
 
 from portal.cli import main
-from portal.db import utcnow
 from portal.models import (
     Invitation,
     Location,
@@ -27,6 +26,7 @@ from portal.models import (
     StaffUser,
     Visit,
 )
+from portal.practice import practice_today
 from portal.prompts import delivery as prompt_delivery
 from portal.prompts.intake import ingest_visits
 from tests.conftest import sign_in
@@ -119,7 +119,7 @@ def test_the_sign_ups_csv_neutralises_every_formula(app, client, clinic):
     for n, payload in enumerate(PAYLOADS):
         sign_up(client, payload, n)
     sign_in(client, f"s:{clinic.id}:1")
-    today = utcnow().date().isoformat()
+    today = practice_today().isoformat()
 
     response = client.get(f"/reports/signups.csv?from={today}&to={today}")
 
