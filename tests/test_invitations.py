@@ -6,7 +6,7 @@ import pytest
 
 from portal import events
 from portal.db import utcnow
-from portal.invitations import rules, service
+from portal.invitations import rules, service, stats
 from portal.models import (
     Invitation,
     Member,
@@ -379,9 +379,21 @@ def test_staff_overview_counts_by_month_and_inviter(client, program):
     response = staff_client.get("/staff/invitations")
     assert response.status_code == 200, response.get_data(as_text=True)[-3000:]
     page = response.get_data(as_text=True)
-    month = utcnow().strftime("%Y-%m")
+    month = practice_today().strftime("%Y-%m")
     assert month in page and "Ana Lopez" in page
     assert staff_client.get("/staff/membership").status_code == 200
+
+
+def test_invitations_are_counted_in_the_practices_month(client, program):
+    _, inviter = program
+    _invite(client, inviter)
+    # 03:00 UTC on the first of this month is still last month in New York.
+    first = utcnow().replace(day=1, hour=3, minute=0, second=0, microsecond=0)
+    Invitation.update(created_at=first).execute()
+    last_month = (first - timedelta(days=1)).strftime("%Y-%m")
+    assert stats.by_month() == [
+        (last_month, {"sent": 1, "opened": 0, "joined": 0, "retained": 0})
+    ]
 
 
 def test_members_cannot_open_staff_invitation_pages(client, program):

@@ -1,16 +1,18 @@
 """Figures for the staff view of member-get-member."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from peewee import JOIN, Case, fn
 
 from portal.db import utcnow
 from portal.models import Invitation, Member, MembershipPlan, SignUp
-from portal.practice import practice_today
+from portal.practice import practice_today, practice_zone
 
 
-def _month_key(moment):
-    return f"{moment.year:04d}-{moment.month:02d}"
+def _month_key(moment, zone):
+    """The practice's calendar month (YYYY-MM) a stored UTC time falls in."""
+    local = moment.replace(tzinfo=UTC).astimezone(zone)
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 def by_month(months=12):
@@ -20,6 +22,7 @@ def by_month(months=12):
     last year's rows are grouped here rather than with dialect-specific SQL.
     """
     since = (utcnow() - timedelta(days=31 * months)).replace(day=1)
+    zone = practice_zone()
     rows = {}
     query = (
         Invitation.select(
@@ -43,7 +46,7 @@ def by_month(months=12):
     )
     for row in query:
         month = rows.setdefault(
-            _month_key(row["created_at"]),
+            _month_key(row["created_at"], zone),
             {"sent": 0, "opened": 0, "joined": 0, "retained": 0},
         )
         month["sent"] += 1
