@@ -17,6 +17,7 @@ from portal.models import (
     Suppression,
 )
 from portal.practice import get_settings, practice_today
+from portal.reports.period import Month
 from tests.conftest import sign_in
 
 NOTE = '<script>alert("x")</script> & see you "soon"'
@@ -174,6 +175,20 @@ def test_monthly_limit_holds(client, program):
     assert refused.status_code == 422
     assert "most allowed" in refused.get_data(as_text=True)
     assert Invitation.select().count() == 2
+
+
+def test_the_monthly_limit_follows_the_practices_calendar(client, program):
+    _, inviter = program
+    settings = PracticeSettings.get_by_id(1)
+    settings.invitation_monthly_limit = 1
+    settings.save()
+    assert _invite(client, inviter, email="f0@example.com").status_code == 302
+    # An hour before this month began in New York: still this month in UTC.
+    zone = settings.timezone
+    began, _ = Month.containing(utcnow(), zone).bounds(zone)
+    Invitation.update(created_at=began - timedelta(hours=1)).execute()
+    assert _invite(client, inviter, email="f1@example.com").status_code == 302
+    assert _invite(client, inviter, email="f2@example.com").status_code == 422
 
 
 def test_invitation_page_escapes_the_note_and_marks_it_opened(client, program):

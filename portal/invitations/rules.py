@@ -5,7 +5,7 @@ judge them, so every limit and exclusion is tested on its own.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 NOTE_LIMIT = 300
 
@@ -78,7 +78,3 @@ def is_retained(started_on, cancellation_window_days, status, today):
     if started_on is None or status != "active":
         return False
     return today >= retained_on(started_on, cancellation_window_days)
-
-
-def month_start(day):
-    return date(day.year, day.month, 1)

@@ -8,7 +8,8 @@ from portal.db import database, utcnow
 from portal.invitations import rules
 from portal.mail import send_email
 from portal.models import Invitation, Member, MembershipPlan, SignUp, Suppression
-from portal.practice import get_settings, practice_today
+from portal.practice import get_settings, practice_today, practice_zone
+from portal.reports.period import Month
 from portal.web import external_url
 
 RELATIONSHIPS = ("family", "friend", "colleague")
@@ -36,7 +37,8 @@ def facts_for(member, email, note):
     """Gather what the rules need to judge one invitation."""
     settings = get_settings()
     now = utcnow()
-    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    zone = practice_zone().key
+    month_start, _ = Month.containing(now, zone).bounds(zone)
     sent = (
         Invitation.select()
         .where(Invitation.inviter == member, Invitation.created_at >= month_start)
