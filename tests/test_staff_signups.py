@@ -58,14 +58,22 @@ def test_the_list_shows_each_sign_up_with_its_ambassador_and_channel(
         ("status=contacted", ["Dev"]),
         ("service_line=pediatrics", ["Ben"]),
         ("channel=typed", ["Cleo"]),
-        ("channel=none", ["Dev"]),
+        ("channel=none", ["Eve", "Dev"]),
         ("since=2026-03-02&until=2026-03-02", ["Cleo"]),
-        ("status=bogus", ["Dev", "Cleo", "Ben"]),
+        ("since=2026-03-03&until=2026-03-03", ["Eve", "Dev"]),
+        ("status=bogus", ["Eve", "Dev", "Cleo", "Ben"]),
     ],
 )
 def test_filters(client, desk, signups, query, names):
+    # 02:30 UTC on 4 March is still 3 March on the practice's clock (New York).
+    SignUp.create(
+        email="eve@example.net",
+        first_name="Eve",
+        created_at=datetime(2026, 3, 4, 2, 30),
+    )
     page = client.get(f"/staff/signups?{query}").get_data(as_text=True)
-    shown = [n for n in ("Dev", "Cleo", "Ben") if f"<strong>{n} </strong>" in page]
+    people = ("Eve", "Dev", "Cleo", "Ben")
+    shown = [n for n in people if f"<strong>{n} </strong>" in page]
     assert shown == names
 
 

@@ -12,6 +12,8 @@ from portal.db import is_sqlite, utcnow, write_transaction
 from portal.extensions import htmx
 from portal.models import Member, ServiceLine, SignUp
 from portal.models.referrals import CHANNELS, SIGNUP_STATUSES
+from portal.practice import practice_zone
+from portal.reports.period import to_utc
 from portal.staff import bp
 from portal.web import safe_next
 
@@ -23,6 +25,11 @@ def _date(value):
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+def _day_starts(day):
+    """When a day begins on the practice's clock, as stored (naive UTC)."""
+    return to_utc(datetime.combine(day, datetime.min.time()), practice_zone().key)
 
 
 def read_filters(args):
@@ -61,13 +68,9 @@ def filtered(filters):
     if filters["ambassador"]:
         query = query.where(SignUp.ambassador == int(filters["ambassador"]))
     if filters["since"]:
-        query = query.where(
-            SignUp.created_at >= datetime.combine(filters["since"], datetime.min.time())
-        )
+        query = query.where(SignUp.created_at >= _day_starts(filters["since"]))
     if filters["until"]:
-        end = datetime.combine(
-            filters["until"] + timedelta(days=1), datetime.min.time()
-        )
+        end = _day_starts(filters["until"] + timedelta(days=1))
         query = query.where(SignUp.created_at < end)
     return query.order_by(SignUp.created_at.desc(), SignUp.id.desc())
 
