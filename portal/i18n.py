@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from portal.extensions import babel
+from portal.practice import practice_zone
 
 SOURCES = Path(__file__).resolve().parent / "translations"
 
@@ -105,6 +106,8 @@ def init_app(app):
     babel.init_app(
         app,
         locale_selector=select_locale,
+        # Stored times are UTC; pages and emails show them on the practice's clock.
+        timezone_selector=lambda: practice_zone().key,
         default_translation_directories=str(compiled),
     )
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES

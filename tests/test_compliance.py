@@ -3,8 +3,10 @@
 import csv
 import io
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_datetime
 from werkzeug.datastructures import MultiDict
 
 from portal import audit
@@ -194,6 +196,13 @@ def test_the_audit_log_pages_filters_and_exports(client, officer):
         audit.record("cli", "test.filler", f"thing:{n}")
     first = client.get("/compliance/audit").get_data(as_text=True)
     assert "Page 1 of 2" in first and "test.filler" in first
+    # The log keeps its clock in UTC, whatever the practice's timezone.
+    last = AuditEvent.select().order_by(AuditEvent.id.desc()).first().occurred_at
+    utc, new_york = (
+        format_datetime(last, "medium", tzinfo=ZoneInfo(zone), locale="en")
+        for zone in ("UTC", "America/New_York")
+    )
+    assert "When (UTC)" in first and utc in first and new_york not in first
     only = client.get("/compliance/audit?action=policy.signed").get_data(as_text=True)
     assert "policy:1" in only and "thing:" not in only
 

@@ -41,6 +41,12 @@ def signups(app):
     return made
 
 
+def late_sign_up():
+    """02:30 UTC on 4 March: still 3 March on the practice's clock (New York)."""
+    late = datetime(2026, 3, 4, 2, 30)
+    return SignUp.create(email="eve@example.net", first_name="Eve", created_at=late)
+
+
 def test_the_list_shows_each_sign_up_with_its_ambassador_and_channel(
     client, desk, signups
 ):
@@ -75,6 +81,17 @@ def test_filters(client, desk, signups, query, names):
     people = ("Eve", "Dev", "Cleo", "Ben")
     shown = [n for n in people if f"<strong>{n} </strong>" in page]
     assert shown == names
+
+
+def test_the_list_shows_each_day_on_the_practices_clock(client, desk, signups):
+    SignUp.create(
+        email="eve@example.net",
+        first_name="Eve",
+        created_at=datetime(2026, 3, 4, 2, 30),
+    )
+    page = client.get("/staff/signups").get_data(as_text=True)
+    row = page.split('id="signup-4"')[1].split("</tr>")[0]
+    assert "<td>Mar 3, 2026</td>" in row
 
 
 def test_filter_by_ambassador_with_htmx_answers_with_the_results_only(
