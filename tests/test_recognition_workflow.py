@@ -268,7 +268,13 @@ def test_versions_need_valid_rules_one_pending_and_a_compliance_signer(setup):
 def test_the_year_is_the_practice_calendar_year():
     from portal import create_app
 
-    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite:///:memory:"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": "sqlite:///:memory:",
+            "PRACTICE_TIMEZONE": "America/New_York",
+        }
+    )
     with app.app_context():
         from portal.db import database
         from portal.models import MODELS
